@@ -1,0 +1,113 @@
+// The wire protocol between the deck and the demo server, shared by both sides.
+// Dependency-free so the browser bundle can import it.
+//
+// One WebSocket per page, sessions multiplexed by a client-chosen id. The version is the
+// WebSocket subprotocol, so a mismatched client is refused at the handshake.
+// Hot path (terminal bytes) travels in binary frames: [opcode u8][session u32 BE][payload].
+// Control travels as small JSON text frames.
+
+export const PROTOCOL = 'what-is-async.v1';
+export const WS_PATH = '/ws';
+/** Largest frame a client may send; input and control messages are tiny. */
+export const MAX_CLIENT_PAYLOAD = 64 * 1024;
+export const MAX_SESSION_ID = 0xffffffff;
+
+export const Op = {
+  /** server → client: bytes the PTY wrote */
+  output: 1,
+  /** client → server: keystrokes for the PTY */
+  input: 2,
+} as const;
+export type Opcode = (typeof Op)[keyof typeof Op];
+
+export type ParamValue = number | boolean | string;
+
+// ---- client → server -------------------------------------------------------
+export interface StartMessage {
+  type: 'start';
+  session: number;
+  demo: string;
+  variant?: string;
+  params?: Record<string, ParamValue>;
+  cols: number;
+  rows: number;
+}
+export interface StopMessage { type: 'stop'; session: number }
+export interface ResizeMessage { type: 'resize'; session: number; cols: number; rows: number }
+/** The client has written `bytes` more output bytes to its terminal. */
+export interface AckMessage { type: 'ack'; session: number; bytes: number }
+export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage;
+
+// ---- server → client -------------------------------------------------------
+export interface DemoSummary {
+  id: string;
+  title: string;
+  point: string;
+  interactive: boolean;
+  defaultVariant: string;
+  variants: { id: string; title: string }[];
+}
+export interface WelcomeMessage {
+  type: 'welcome';
+  protocol: string;
+  demos: DemoSummary[];
+  limits: { sessionsPerConnection: number; maxPayload: number };
+}
+export interface StartedMessage {
+  type: 'started';
+  session: number;
+  demo: string;
+  variant: string;
+  pid: number;
+  argv: string[];
+  params: Record<string, ParamValue>;
+  timeLimitSeconds: number;
+}
+export type ExitReason = 'exited' | 'stopped' | 'timeout' | 'disconnected' | 'shutdown';
+export interface ExitMessage {
+  type: 'exit';
+  session: number;
+  code: number | null;
+  signal: string | null;
+  reason: ExitReason;
+}
+export interface ErrorMessage {
+  type: 'error';
+  /** Present when the error concerns one session; the connection itself stays usable. */
+  session?: number;
+  message: string;
+}
+export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage;
+
+// ---- binary frames ---------------------------------------------------------
+const HEADER = 5;
+
+export function encodeFrame(op: Opcode, session: number, payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(HEADER + payload.byteLength);
+  frame[0] = op;
+  new DataView(frame.buffer).setUint32(1, session >>> 0);
+  frame.set(payload, HEADER);
+  return frame;
+}
+
+export interface Frame { op: number; session: number; payload: Uint8Array }
+
+/** Returns null for a frame too short to hold its header. */
+export function decodeFrame(data: Uint8Array): Frame | null {
+  if (data.byteLength < HEADER) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { op: data[0]!, session: view.getUint32(1), payload: data.subarray(HEADER) };
+}
+
+/** Plain words for an exit, shown in the terminal. */
+export function describeExit(m: Pick<ExitMessage, 'code' | 'signal' | 'reason'>): string {
+  switch (m.reason) {
+    case 'stopped': return 'stopped';
+    case 'timeout': return 'stopped: it reached its time limit';
+    case 'disconnected': return 'stopped: the page disconnected';
+    case 'shutdown': return 'stopped: the demo server shut down';
+    case 'exited':
+      if (m.signal) return `ended by signal ${m.signal}`;
+      return m.code === 0 ? 'exited normally (code 0)' : `exited with code ${m.code}`;
+  }
+}

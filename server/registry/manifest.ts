@@ -1,0 +1,102 @@
+// The shape of demos/<id>/demo.json. The server runs only what a manifest declares,
+// so this schema is the boundary between "a demo" and "an arbitrary command".
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and "-", starting with a letter (at most 40)');
+
+const integerParam = z.strictObject({
+  type: z.literal('integer'),
+  description: z.string().min(1),
+  min: z.number().int(),
+  max: z.number().int(),
+  default: z.number().int(),
+});
+
+const numberParam = z.strictObject({
+  type: z.literal('number'),
+  description: z.string().min(1),
+  min: z.number(),
+  max: z.number(),
+  default: z.number(),
+});
+
+const booleanParam = z.strictObject({
+  type: z.literal('boolean'),
+  description: z.string().min(1),
+  default: z.boolean(),
+});
+
+const choiceParam = z.strictObject({
+  type: z.literal('choice'),
+  description: z.string().min(1),
+  choices: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).min(1),
+  default: z.string(),
+});
+
+export const paramSpec = z
+  .discriminatedUnion('type', [integerParam, numberParam, booleanParam, choiceParam])
+  .superRefine((p, ctx) => {
+    if ((p.type === 'integer' || p.type === 'number') && !(p.min <= p.default && p.default <= p.max)) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: `must lie within min..max (${p.min}..${p.max})` });
+    }
+    if (p.type === 'choice' && !p.choices.includes(p.default)) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: `must be one of ${p.choices.join(', ')}` });
+    }
+  });
+
+const argvToken = z.string().min(1).max(200);
+
+export const variantSpec = z.strictObject({
+  title: z.string().min(1),
+  /** The program and its arguments, never a shell string. `{param}` is replaced by a validated value. */
+  argv: z.array(argvToken).min(1),
+  /**
+   * Which process the meters follow: the session's root process unless `match` names a
+   * process in its tree whose command line contains that text (e.g. the server, not the load generator).
+   */
+  underTest: z.strictObject({ match: z.string().min(1) }).optional(),
+});
+
+export const manifestSchema = z
+  .strictObject({
+    id: name,
+    title: z.string().min(1),
+    /** Which point of the talk this demo proves, in one sentence. */
+    point: z.string().min(1),
+    variants: z.record(name, variantSpec).refine((v) => Object.keys(v).length > 0, 'declare at least one variant'),
+    defaultVariant: name.optional(),
+    params: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'use a camelCase name'), paramSpec).default({}),
+    /** Wall-clock limit: the session is ended when it is reached. */
+    timeLimitSeconds: z.number().int().min(1).max(3600),
+    /** True when the demo reads the keyboard (a chat client, a REPL). */
+    interactive: z.boolean().default(false),
+  })
+  .superRefine((m, ctx) => {
+    if (m.defaultVariant !== undefined && !(m.defaultVariant in m.variants)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultVariant'],
+        message: `names no variant (variants: ${Object.keys(m.variants).join(', ')})`,
+      });
+    }
+    for (const [vname, v] of Object.entries(m.variants)) {
+      v.argv.forEach((tok, i) => {
+        for (const ref of tok.matchAll(/\{([^}]*)\}/g)) {
+          if (!(ref[1]! in m.params)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['variants', vname, 'argv', i],
+              message: `refers to {${ref[1]}}, which is not a declared parameter`,
+            });
+          }
+        }
+      });
+    }
+  });
+
+export type ParamSpec = z.infer<typeof paramSpec>;
+export type VariantSpec = z.infer<typeof variantSpec>;
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ParamValue = number | boolean | string;
