@@ -32,6 +32,9 @@ export function parseClientMessage(text: string): Parsed {
   } catch {
     return { ok: false, error: 'message is not valid JSON' };
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: `bad message: expected a JSON object with a "type" (start, stop, resize, ack); got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}` };
+  }
   const r = clientMessage.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
   const s = (raw as { session?: unknown } | null)?.session;

@@ -1,0 +1,69 @@
+"""What the two chat programs share: options, the clock, the banner, the bots' script."""
+import argparse
+import time
+
+HOST = "127.0.0.1"
+ME = "you"  # the name your terminal joins the room with
+BOT_NAMES = ["alice", "bob", "carol", "dave", "erin"]
+BOT_LINES = [
+    "the pizza is hot, who wants a slice?",
+    "I'm mostly idle, like a WebSocket",
+    "one thread per client? that's a lot of memory",
+    "C10K: ten thousand clients on one server",
+    "anyone else waiting on a slow backend?",
+    "the event loop says: your turn",
+]
+START = time.monotonic()
+
+
+def elapsed():
+    return time.monotonic() - START
+
+
+def stamp():
+    return f"[{elapsed():.1f}s]"
+
+
+def parse_args(doc):
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=doc, formatter_class=raw)
+    parser.add_argument("--bots", type=int, default=2, choices=range(len(BOT_NAMES) + 1),
+                        help="how many scripted clients join the room (default 2)")
+    parser.add_argument("--interval", type=float, default=5.0,
+                        help="seconds between one bot's messages (default 5)")
+    parser.add_argument("--time-limit", type=int, default=590,
+                        help="close the room after this many seconds (default 590)")
+    args = parser.parse_args()
+    if args.interval < 0.1:
+        parser.error("--interval must be at least 0.1")
+    return args
+
+
+def banner(model, port, args):
+    bots = ", ".join(BOT_NAMES[:args.bots]) or "none"
+    print(f"Chat room on {HOST}:{port}, served by {model}", flush=True)
+    print(f"Bots: {bots} (one line each every {args.interval:g} s)", flush=True)
+    print(f"Others can join: nc {HOST} {port}  (first line = a name)", flush=True)
+    print("Type a line + Enter to talk. Quit: Ctrl-C or /quit", flush=True)
+
+
+def first_delay(n, args):
+    """Spread the bots' first lines over one interval, so they take turns."""
+    return args.interval * (n + 1) / args.bots
+
+
+def bot_line(n, k):
+    return BOT_LINES[(2 * n + k) % len(BOT_LINES)]
+
+
+def bot_reply(n, line):
+    """The first bot answers you, to show your line went through the server."""
+    if n == 0 and line.startswith(ME + ": "):
+        return f'got "{line[len(ME) + 2:].strip()}" from you, via the server'
+    return None
+
+
+def goodbye(how, relayed, threads, note):
+    threads = f"{threads} thread" + ("" if threads == 1 else "s")
+    print(f"Room closed ({how}) after {elapsed():.1f} s: "
+          f"{relayed} messages, {threads} ({note}).", flush=True)

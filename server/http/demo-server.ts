@@ -1,0 +1,140 @@
+// The demo server: one Node process serving the deck over HTTP and the demo WebSocket on
+// the same port. Production serves the built deck; dev mounts Vite with hot reload.
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../protocol/protocol.js';
+import { loadRegistry, type Registry } from '../registry/registry.js';
+import { Connection } from '../session/connection.js';
+import { SessionLimits } from '../session/session-limits.js';
+import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
+
+export interface DemoServerOptions {
+  root: string;
+  host?: string;
+  port?: number;
+  /** 'dev' mounts Vite's dev server (hot reload); 'prod' serves `distDir`. */
+  mode?: 'prod' | 'dev';
+  distDir?: string;
+  demosDir?: string;
+  allowOrigins?: string[];
+  sessionsPerConnection?: number;
+  sessionsTotal?: number;
+}
+
+export interface DemoServer {
+  /** The deck's URL, with the token when one is required. */
+  url: string;
+  port: number;
+  host: string;
+  registry: Registry;
+  limits: SessionLimits;
+  /** Open demo WebSockets right now. */
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const text = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
+export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const mode = opts.mode ?? 'prod';
+  const registry = loadRegistry(opts.demosDir ?? join(opts.root, 'demos'));
+  const limits = new SessionLimits(opts.sessionsPerConnection, opts.sessionsTotal);
+  const token = isLoopbackHost(host) ? undefined : newToken();
+
+  const server: Server = createServer();
+  let handler: Handler;
+  let closeVite: (() => Promise<void>) | undefined;
+  if (mode === 'dev') {
+    const { createServer: createVite } = await import('vite');
+    const vite = await createVite({
+      configFile: join(opts.root, 'vite.config.ts'),
+      server: { middlewareMode: true, hmr: { server } },
+      appType: 'mpa',
+    });
+    handler = vite.middlewares as unknown as Handler;
+    closeVite = () => vite.close();
+  } else {
+    const { default: sirv } = await import('sirv');
+    handler = sirv(opts.distDir ?? join(opts.root, 'dist'), { etag: true, dev: false, single: false }) as Handler;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const policy = new OriginPolicy({ host, port, allowOrigins: opts.allowOrigins, token });
+
+  server.on('request', (req, res) => {
+    const host = policy.checkHost(req);
+    if (!host.ok) {
+      res.writeHead(host.status, { 'content-type': 'text/plain; charset=utf-8' }).end(host.reason + '\n');
+      return;
+    }
+    handler(req, res, () => {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    });
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_PAYLOAD,
+    handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+  });
+  const connections = new Set<Connection>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== WS_PATH) {
+      // In dev, Vite's hot-reload socket shares this server and answers its own upgrades.
+      if (mode !== 'dev') refuseUpgrade(socket, 404, `no WebSocket at ${path}; the demo socket is ${WS_PATH}`);
+      return;
+    }
+    const verdict = policy.checkUpgrade(req);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.reason);
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!offered.includes(PROTOCOL)) {
+      return refuseUpgrade(socket, 400, `this server speaks protocol ${PROTOCOL}; reload the deck so it matches the server`);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(ws, registry, limits);
+      connections.add(conn);
+      ws.on('close', () => connections.delete(conn));
+    });
+  });
+
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/${token ? `?token=${token}` : ''}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host,
+    registry,
+    limits,
+    connectionCount: () => connections.size,
+    close() {
+      closing ??= (async () => {
+        await Promise.all([...connections].map((c) => c.close('shutdown')));
+        for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+        wss.close();
+        await closeVite?.();
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Resource-meter types: what the sampler reports about the process tree under test.
+ *
+ * One `ResourceSample` describes the whole tree (the followed root pid plus all its
+ * descendants) at one instant. Counts and byte sizes are sums over the tree, except
+ * `connections` (distinct sockets: a socket inherited by two processes counts once)
+ * and `kernelBytesDelta` (machine-wide, see there).
+ */
+export interface ResourceSample {
+  /** Wall-clock time of the sample, ms since the Unix epoch. */
+  t: number;
+  /** Root of the followed tree (the pid the sampler was created for). */
+  pid: number;
+  /** Number of processes in the tree (root included). */
+  processes: number;
+  /** Resident set size summed over the tree, bytes. Shared pages count once per process. */
+  rssBytes: number;
+  /**
+   * Proportional set size summed over the tree, bytes (Linux `smaps_rollup`; shared pages
+   * are split between the processes sharing them, so the sum is not inflated by fork).
+   * Absent where unreadable (other platforms, permissions). Walking the page tables is
+   * expensive for huge address spaces, so the Linux sampler may refresh it less often
+   * than every sample and repeat the last value in between.
+   */
+  pssBytes?: number;
+  /** Threads summed over the tree. */
+  threads: number;
+  /** Open file descriptors summed over the tree. */
+  fds: number;
+  /**
+   * CPU use of the tree over the interval since the previous sample, in % of ONE core
+   * (100 = one core busy; a multi-threaded tree can exceed 100). 0 on the first sample.
+   */
+  cpuPercent: number;
+  /**
+   * TCP sockets in state ESTABLISHED owned by the tree (IPv4 and IPv6), each socket once.
+   * A connection whose both ends live in the tree (e.g. a process talking to its own
+   * listener over loopback) counts twice: two sockets.
+   */
+  connections: number;
+  /**
+   * MACHINE-WIDE, not per tree: change in kernel memory since the sampler was created,
+   * bytes. Linux: Slab + KernelStack + PageTables from /proc/meminfo (socket buffers,
+   * thread stacks and page tables of the demo show up here, but so does everything
+   * else the machine does). macOS: change in wired memory (vm_stat), a rougher proxy.
+   * May be negative.
+   */
+  kernelBytesDelta: number;
+}
+
+/** Follows one process tree; one instance per followed root. */
+export interface ProcessSampler {
+  /** The followed root pid. */
+  readonly pid: number;
+  /**
+   * Take one sample. Resolves to null once the root process is gone (exited, zombie, or
+   * its pid reused); never rejects because a process of the tree exited mid-sample.
+   */
+  sample(): Promise<ResourceSample | null>;
+  /** Release caches; further `sample()` calls resolve to null. */
+  close(): void;
+}
+
+export interface SamplerOptions {
+  /**
+   * Linux: collect `pssBytes` (default true). The page-table walk is budgeted (see
+   * `costBudget`), so a 10k-thread process gets PSS refreshed less often.
+   */
+  pss?: boolean;
+  /**
+   * Linux: fraction of one core each expensive, optional part of a sample (TCP table
+   * scan, full fd rescan, PSS) may use on average; its refresh interval stretches to
+   * keep under it. Default 0.02 (2 %). Counts, RSS, threads and CPU are read every sample.
+   */
+  costBudget?: number;
+  /** Linux: procfs mount point (default "/proc"); for tests. */
+  procRoot?: string;
+}

@@ -1,0 +1,137 @@
+// One page's WebSocket: validates every message and multiplexes its sessions.
+// A bad message gets an error naming the problem; the connection and other sessions go on.
+import type { WebSocket, RawData } from 'ws';
+import {
+  Op,
+  PROTOCOL,
+  MAX_CLIENT_PAYLOAD,
+  decodeFrame,
+  encodeFrame,
+  type ServerMessage,
+  type StartMessage,
+} from '../protocol/protocol.js';
+import { parseClientMessage } from '../protocol/validate.js';
+import type { Registry } from '../registry/registry.js';
+import { planLaunch } from './demo-launcher.js';
+import { PtySession } from './pty-session.js';
+import type { SessionLimits } from './session-limits.js';
+
+export class Connection {
+  private readonly sessions = new Map<number, PtySession>();
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly registry: Registry,
+    private readonly limits: SessionLimits,
+  ) {
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('close', () => this.close('disconnected'));
+    ws.on('error', () => this.close('disconnected'));
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL,
+      demos: [...registry.values()].map(({ manifest: m }) => ({
+        id: m.id,
+        title: m.title,
+        point: m.point,
+        interactive: m.interactive,
+        defaultVariant: m.defaultVariant ?? Object.keys(m.variants)[0]!,
+        variants: Object.entries(m.variants).map(([id, v]) => ({ id, title: v.title })),
+      })),
+      limits: { sessionsPerConnection: limits.perConnection, maxPayload: MAX_CLIENT_PAYLOAD },
+    });
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  private send(msg: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private error(message: string, session?: number): void {
+    this.send({ type: 'error', message, ...(session !== undefined ? { session } : {}) });
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary) return this.onBinary(buf);
+    const parsed = parseClientMessage(buf.toString('utf8'));
+    if (!parsed.ok) return this.error(parsed.error, parsed.session);
+    const msg = parsed.message;
+    if (msg.type === 'start') return this.start(msg);
+    const session = this.sessions.get(msg.session);
+    if (!session) return this.error(`no running session ${msg.session}`, msg.session);
+    switch (msg.type) {
+      case 'stop':
+        void session.stop('stopped');
+        break;
+      case 'resize':
+        session.resize(msg.cols, msg.rows);
+        break;
+      case 'ack':
+        session.ack(msg.bytes);
+        break;
+    }
+  }
+
+  private onBinary(buf: Buffer): void {
+    const frame = decodeFrame(buf);
+    if (!frame) return this.error('bad binary frame: shorter than its 5-byte header (opcode, session id)');
+    if (frame.op !== Op.input) return this.error(`bad binary frame: unknown opcode ${frame.op}; clients send only input (${Op.input})`);
+    const session = this.sessions.get(frame.session);
+    if (!session) return this.error(`no running session ${frame.session}`, frame.session);
+    session.write(frame.payload);
+  }
+
+  private start(msg: StartMessage): void {
+    if (this.closed) return;
+    if (this.sessions.has(msg.session)) return this.error(`session ${msg.session} is already running; stop it or use a new id`, msg.session);
+    const refusal = this.limits.refusal(this.sessions.size);
+    if (refusal) return this.error(refusal, msg.session);
+    const launch = planLaunch(this.registry, msg);
+    if (!launch.ok) return this.error(launch.message, msg.session);
+    const { plan } = launch;
+    let session: PtySession;
+    try {
+      session = new PtySession({
+        argv: plan.argv,
+        cwd: plan.cwd,
+        env: plan.env,
+        cols: msg.cols,
+        rows: msg.rows,
+        timeLimitMs: plan.timeLimitSeconds * 1000,
+        onOutput: (bytes) => {
+          if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(Op.output, msg.session, bytes));
+        },
+        onExit: (exit) => {
+          this.sessions.delete(msg.session);
+          this.limits.release();
+          this.send({ type: 'exit', session: msg.session, ...exit });
+        },
+      });
+    } catch (err) {
+      return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, msg.session);
+    }
+    this.limits.acquire();
+    this.sessions.set(msg.session, session);
+    this.send({
+      type: 'started',
+      session: msg.session,
+      demo: plan.demo,
+      variant: plan.variant,
+      pid: session.pid,
+      argv: plan.argv,
+      params: plan.params,
+      timeLimitSeconds: plan.timeLimitSeconds,
+    });
+  }
+
+  /** Ends every session of this page; resolves when their processes are gone. */
+  close(reason: 'disconnected' | 'shutdown'): Promise<void> {
+    this.closed = true;
+    return Promise.all([...this.sessions.values()].map((s) => s.stop(reason))).then(() => undefined);
+  }
+}

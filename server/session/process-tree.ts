@@ -1,0 +1,94 @@
+// Finds a process's descendants, so a stop reaches children that left the process group too.
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+function parentMapLinux(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // The command name may hold spaces and parentheses: fields resume after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  return children;
+}
+
+function parentMapPs(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  for (const line of out.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (!pid || ppid === undefined) continue;
+    const list = children.get(ppid) ?? [];
+    list.push(pid);
+    children.set(ppid, list);
+  }
+  return children;
+}
+
+/** All live descendants of `root` (not including root). */
+export function descendants(root: number): number[] {
+  let children: Map<number, number[]>;
+  try {
+    children = process.platform === 'linux' ? parentMapLinux() : parentMapPs();
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Ends a session's processes: its process group (the PTY's child leads one) and every
+ * descendant, politely first (SIGTERM), then SIGKILL after `graceMs` for what remains.
+ */
+export function killTree(root: number, graceMs = 300): Promise<void> {
+  const tree = [root, ...descendants(root)];
+  signal(-root, 'SIGTERM');
+  for (const pid of tree) signal(pid, 'SIGTERM');
+  return new Promise((resolve) => {
+    const deadline = Date.now() + graceMs;
+    const check = () => {
+      const left = tree.filter(isAlive);
+      if (left.length === 0) return resolve();
+      if (Date.now() >= deadline) {
+        signal(-root, 'SIGKILL');
+        for (const pid of [...left, ...descendants(root)]) signal(pid, 'SIGKILL');
+        return resolve();
+      }
+      setTimeout(check, 25);
+    };
+    check();
+  });
+}

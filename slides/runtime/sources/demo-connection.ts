@@ -1,0 +1,110 @@
+// The page's one WebSocket to the demo server, shared by every live terminal on the page.
+// Sessions are multiplexed by id; messages wait while the socket (re)connects.
+import {
+  PROTOCOL,
+  WS_PATH,
+  Op,
+  decodeFrame,
+  encodeFrame,
+  type ClientMessage,
+  type ServerMessage,
+  type WelcomeMessage,
+} from '../../../server/protocol/protocol.js';
+
+export interface SessionHandler {
+  message(msg: ServerMessage): void;
+  output(bytes: Uint8Array): void;
+  /** The socket closed under a running session. */
+  lost(reason: string): void;
+}
+
+export class DemoConnection {
+  private ws: WebSocket | undefined;
+  private readonly queue: (string | Uint8Array)[] = [];
+  private readonly handlers = new Map<number, SessionHandler>();
+  private nextId = 1;
+  private retryMs = 500;
+  welcome: WelcomeMessage | undefined;
+
+  constructor(private readonly url: string) {}
+
+  /** The server's URL for this page: same host, token carried over from the page's URL. */
+  static forPage(loc: Location = location): DemoConnection {
+    const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
+    const token = new URLSearchParams(loc.search).get('token');
+    return new DemoConnection(`${scheme}://${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  }
+
+  newSession(handler: SessionHandler): number {
+    const id = this.nextId++;
+    this.handlers.set(id, handler);
+    this.ensureOpen();
+    return id;
+  }
+
+  endSession(id: number): void {
+    this.handlers.delete(id);
+  }
+
+  send(msg: ClientMessage): void {
+    this.sendRaw(JSON.stringify(msg));
+  }
+
+  input(session: number, data: string): void {
+    this.sendRaw(encodeFrame(Op.input, session, new TextEncoder().encode(data)));
+  }
+
+  private sendRaw(data: string | Uint8Array): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(data);
+    else {
+      this.queue.push(data);
+      this.ensureOpen();
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) return;
+    const ws = new WebSocket(this.url, PROTOCOL);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retryMs = 500;
+      for (const data of this.queue.splice(0)) ws.send(data);
+    };
+    ws.onmessage = (ev) => this.onMessage(ev.data as ArrayBuffer | string);
+    ws.onclose = () => {
+      const hadQueue = this.queue.length > 0;
+      for (const h of this.handlers.values()) h.lost('lost the connection to the demo server (is `npm start` still running?)');
+      this.handlers.clear();
+      this.ws = undefined;
+      if (hadQueue) {
+        // Something still waits to be sent: try again, backing off.
+        setTimeout(() => this.ensureOpen(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, 8000);
+      }
+    };
+  }
+
+  private onMessage(data: ArrayBuffer | string): void {
+    if (typeof data !== 'string') {
+      const frame = decodeFrame(new Uint8Array(data));
+      if (frame?.op === Op.output) this.handlers.get(frame.session)?.output(frame.payload);
+      return;
+    }
+    const msg = JSON.parse(data) as ServerMessage;
+    if (msg.type === 'welcome') {
+      this.welcome = msg;
+      return;
+    }
+    if (msg.type === 'error' && msg.session === undefined) {
+      console.warn(`demo server: ${msg.message}`);
+      return;
+    }
+    this.handlers.get(msg.session!)?.message(msg);
+  }
+}
+
+let shared: DemoConnection | undefined;
+export function pageConnection(): DemoConnection {
+  return (shared ??= DemoConnection.forPage());
+}

@@ -1,0 +1,48 @@
+// Turns a `<div class="live-terminal" data-demo=… data-variant=…>` into a running widget.
+// Loaded only when a slide with a terminal is shown, so xterm.js is not in the first load.
+import { LiveSource } from '../sources/live-source.js';
+import { TerminalWidget } from './terminal-widget.js';
+
+const widgets = new WeakMap<HTMLElement, TerminalWidget>();
+
+declare global {
+  interface HTMLElement {
+    /** The mounted widget of a `.live-terminal` element, for anyone scripting the deck. */
+    liveTerminal?: TerminalWidget;
+  }
+}
+
+function parseParams(el: HTMLElement): Record<string, number | boolean | string> | undefined {
+  if (!el.dataset.params) return undefined;
+  try {
+    return JSON.parse(el.dataset.params) as Record<string, number | boolean | string>;
+  } catch {
+    console.warn(`live-terminal: data-params is not JSON: ${el.dataset.params}`);
+    return undefined;
+  }
+}
+
+export function mountTerminal(el: HTMLElement): TerminalWidget {
+  const existing = widgets.get(el);
+  if (existing) return existing;
+  const demo = el.dataset.demo ?? '';
+  const variant = el.dataset.variant;
+  const source = new LiveSource({ demo, variant, params: parseParams(el) });
+  const widget = new TerminalWidget(el, source, {
+    title: el.dataset.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
+    fontSize: Number(el.dataset.fontSize ?? 16),
+  });
+  widgets.set(el, widget);
+  el.liveTerminal = widget;
+  if (el.dataset.autostart !== undefined) widget.run();
+  return widget;
+}
+
+export function widgetFor(el: HTMLElement): TerminalWidget | undefined {
+  return widgets.get(el);
+}
+
+/** Refits every mounted terminal, e.g. after the deck rescales. */
+export function refitAll(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.live-terminal.lt-mounted')) widgets.get(el)?.refit();
+}

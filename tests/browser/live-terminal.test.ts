@@ -1,0 +1,103 @@
+// What a person sees: the built deck in headless Chromium, a demo run in a live terminal.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { waitGone } from '../helpers/processes.js';
+import type { DemoServer } from '../../server/http/demo-server.js';
+
+let server: DemoServer;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.Reveal?.isReady());
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function terminalText(selector: string): Promise<string> {
+  return page.$eval(selector, (el) => (el as HTMLElement).liveTerminal?.text() ?? '');
+}
+
+describe('the deck in a browser', () => {
+  it('boots reveal.js, exposes window.Reveal, and loads no terminal code on the title slide', async () => {
+    expect(await page.evaluate(() => window.Reveal.getTotalSlides())).toBeGreaterThanOrEqual(3);
+    const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(scripts.some((s) => /xterm|mount-/.test(s))).toBe(false);
+    expect(await page.$$('.live-terminal.lt-mounted')).toHaveLength(0);
+  });
+
+  it('mounts terminals when their slide is shown, and runs a demo to its end', async () => {
+    await page.evaluate(() => window.Reveal.slide(1));
+    const sel = '#hello-demo .live-terminal[data-variant="blocking"]';
+    await page.waitForSelector(`${sel}[data-state="idle"]`);
+    expect(await page.$eval(sel, (el) => (el as HTMLElement).dataset.renderer)).toMatch(/^(webgl|dom)$/);
+    await page.click(`${sel} button[data-action="run"]`);
+    await page.waitForSelector(`${sel}[data-state="exited"]`, { timeout: 20_000 });
+    const text = await terminalText(sel);
+    expect(text).toMatch(/3 requests in/);
+    expect(text).toMatch(/exited normally \(code 0\)/);
+  });
+
+  it('forwards typing to the program and stops it with the Stop button', async () => {
+    await page.evaluate(() => window.Reveal.slide(2));
+    const sel = '#chat-demo .live-terminal';
+    await page.waitForSelector(`${sel}[data-state="idle"]`);
+    await page.click(`${sel} button[data-action="run"]`);
+    await page.waitForSelector(`${sel}[data-state="running"]`);
+    await page.waitForFunction((s) => /quit/i.test(document.querySelector<HTMLElement>(s)?.liveTerminal?.text() ?? ''), sel, { timeout: 15_000 });
+    await page.click(`${sel} .lt-screen`);
+    await page.keyboard.type('typed in the browser');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (s) => (document.querySelector<HTMLElement>(s)?.liveTerminal?.text() ?? '').split('typed in the browser').length > 2,
+      sel,
+      { timeout: 10_000 },
+    );
+    // Typing in the terminal does not move the deck.
+    expect(await page.evaluate(() => window.Reveal.getIndices().h)).toBe(2);
+    await page.click(`${sel} button[data-action="stop"]`);
+    await page.waitForSelector(`${sel}[data-state="exited"]`);
+    expect(await terminalText(sel)).toMatch(/── stopped ──/);
+  });
+
+  it('shows an unknown demo as an error in plain words', async () => {
+    await page.evaluate(() => {
+      const el = document.createElement('div');
+      el.className = 'live-terminal';
+      el.id = 'bogus';
+      el.dataset.demo = 'no-such-demo';
+      document.querySelector('#chat-demo')!.append(el);
+      window.Reveal.slide(1);
+      window.Reveal.slide(2);
+    });
+    await page.waitForSelector('#bogus[data-state="idle"]');
+    await page.click('#bogus button[data-action="run"]');
+    await page.waitForSelector('#bogus[data-state="error"]');
+    expect(await terminalText('#bogus')).toMatch(/unknown demo "no-such-demo"; known demos: .*hello/);
+  });
+
+  it('ends the page’s sessions when the page goes away, with no console errors', async () => {
+    const sel = '#chat-demo .live-terminal';
+    await page.click(`${sel} button[data-action="restart"]`);
+    await page.waitForSelector(`${sel}[data-state="running"]`);
+    expect(server.limits.count).toBe(1);
+    await page.close();
+    const deadline = Date.now() + 5000;
+    while (server.limits.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(server.limits.count).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+// Checks on real processes: tests prove that nothing they started is left behind.
+import { readFileSync } from 'node:fs';
+
+/** Alive and not a zombie (a zombie has exited; it only waits for its parent to reap it). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitGone(pids: number[], ms = 3000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = pids.filter(isRunning);
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = left.filter(isRunning);
+  }
+  return left;
+}
+
+/** Kills leftovers so a failing test does not leave processes for the next one. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
