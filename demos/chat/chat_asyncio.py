@@ -138,4 +138,4 @@ if __name__ == "__main__":
     except KeyboardInterrupt:
         print()  # after the "^C" the terminal echoed
         how = "Ctrl-C"
-    goodbye(how, relayed, in_all, "one serving all clients")
+    goodbye(how, relayed, in_all, "serving every client")

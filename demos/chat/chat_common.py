@@ -34,15 +34,16 @@ def parse_args(doc):
     parser.add_argument("--time-limit", type=int, default=590,
                         help="close the room after this many seconds (default 590)")
     args = parser.parse_args()
-    if args.interval < 0.1:
-        parser.error("--interval must be at least 0.1")
+    if args.interval < 0.1 or args.time_limit < 1:
+        parser.error("--interval must be at least 0.1 and --time-limit at least 1")
     return args
 
 
 def banner(model, port, args):
-    bots = ", ".join(BOT_NAMES[:args.bots]) or "none"
+    bots = ", ".join(BOT_NAMES[:args.bots])
     print(f"Chat room on {HOST}:{port}, served by {model}", flush=True)
-    print(f"Bots: {bots} (one line each every {args.interval:g} s)", flush=True)
+    if bots:
+        print(f"Bots: {bots} (one line each every {args.interval:g} s)", flush=True)
     print(f"Others can join: nc {HOST} {port}  (first line = a name)", flush=True)
     print("Type a line + Enter to talk. Quit: Ctrl-C or /quit", flush=True)
 
@@ -65,5 +66,5 @@ def bot_reply(n, line):
 
 def goodbye(how, relayed, threads, note):
     threads = f"{threads} thread" + ("" if threads == 1 else "s")
-    print(f"Room closed ({how}) after {elapsed():.1f} s: "
-          f"{relayed} messages, {threads} ({note}).", flush=True)
+    print(f"Closed ({how}) after {elapsed():.1f} s: {relayed} messages; "
+          f"{threads}, {note}.", flush=True)

@@ -160,7 +160,7 @@ def main():
         server.close_all()
         accepter.join()
         me.close()
-    goodbye(how, relayed, in_all, f"{most_clients} serving clients")
+    goodbye(how, relayed, in_all, f"{most_clients} of them serving clients")
 
 
 if __name__ == "__main__":

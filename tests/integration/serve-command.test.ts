@@ -1,0 +1,60 @@
+// `npm start` as a user runs it: the CLI serves the deck, prints its URL, and on SIGINT or
+// SIGTERM ends every demo process it started before it exits.
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawnCli, collect, waitForOutput } from '../helpers/cli.js';
+import { TestClient } from '../helpers/ws-client.js';
+import { waitGone, killAll } from '../helpers/processes.js';
+
+const started: number[] = [];
+afterAll(() => killAll(started));
+
+describe('serve', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves the deck and leaves no demo process after %s', async (signal) => {
+    const child = spawnCli(['serve', '--port', '0']);
+    started.push(child.pid!);
+    const io = collect(child);
+    const [, url, port] = await waitForOutput(io.out, /(http:\/\/127\.0\.0\.1:(\d+)\/)/);
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<div class="reveal">/);
+
+    const c = await TestClient.connect(Number(port));
+    c.send({ type: 'start', session: 1, demo: 'hello', variant: 'blocking', params: { count: 10, delay: 3 }, cols: 80, rows: 24 });
+    const pid = (await c.message('started', 1)).pid;
+    started.push(pid);
+    await c.until(() => /connected/.test(c.text(1)), 10_000, 'the demo running');
+
+    child.kill(signal);
+    expect(await io.exit).toBe(0);
+    expect(await waitGone([pid], 1000)).toEqual([]);
+    expect(io.out()).toMatch(new RegExp(`${signal}: stopping demos`));
+  });
+
+  it.each([
+    [['serve', '--port', 'eighty'], /--port must be a port number from 0 to 65535; got "eighty"/],
+    [['serve', '--colour'], /Unknown option '--colour'/],
+    [['launch'], /unknown command "launch"; commands: serve/],
+  ])('refuses %j with a clear message and exit code 2', async (args, pattern) => {
+    const io = collect(spawnCli(args));
+    expect(await io.exit).toBe(2);
+    expect(io.err()).toMatch(pattern);
+  });
+
+  it('says plainly when the port is taken', async () => {
+    const first = spawnCli(['serve', '--port', '0']);
+    started.push(first.pid!);
+    const a = collect(first);
+    const [, port] = await waitForOutput(a.out, /127\.0\.0\.1:(\d+)/);
+    const b = collect(spawnCli(['serve', '--port', port!]));
+    expect(await b.exit).toBe(2);
+    expect(b.err()).toMatch(new RegExp(`port ${port} is already in use.*--port`));
+    first.kill('SIGTERM');
+    await a.exit;
+  });
+
+  it('prints its help', async () => {
+    const io = collect(spawnCli(['serve', '--help']));
+    expect(await io.exit).toBe(0);
+    expect(io.out()).toMatch(/--port N .*default 2014/);
+  });
+});
