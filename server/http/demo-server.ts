@@ -59,7 +59,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     const { createServer: createVite } = await import('vite');
     const vite = await createVite({
       configFile: join(opts.root, 'vite.config.ts'),
-      server: { middlewareMode: true, hmr: { server } },
+      server: { middlewareMode: true, ws: { server } },
       appType: 'mpa',
     });
     handler = vite.middlewares as unknown as Handler;

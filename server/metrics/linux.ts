@@ -470,6 +470,7 @@ export class LinuxSampler implements ProcessSampler {
       else await this.scanPss(y);
       const cost = performance.now() - w0 - (y.yieldedMs - y0);
       this.bucket.charge(cost);
+      if (process.env.METRICS_DEBUG) console.error('part', part, cost.toFixed(1));
       this.lastRun[part] = performance.now();
       this.ranOnce[part] = true;
     }

@@ -58,3 +58,27 @@ describe('serve', () => {
     expect(io.out()).toMatch(/--port N .*default 2014/);
   });
 });
+
+describe('serve --dev', () => {
+  it('serves the deck through Vite, beside the demo socket', async () => {
+    const child = spawnCli(['serve', '--dev', '--port', '0']);
+    started.push(child.pid!);
+    const io = collect(child);
+    try {
+      const [, url, port] = await waitForOutput(io.out, /(http:\/\/127\.0\.0\.1:(\d+)\/)/);
+      const html = await (await fetch(url!)).text();
+      expect(html).toMatch(/@vite\/client/); // hot reload is wired in
+      expect(html).toMatch(/<section id="hello-demo">/); // the chapters are inlined
+      expect((await fetch(`${url}runtime/main.ts`)).status).toBe(200);
+      const c = await TestClient.connect(Number(port));
+      c.send({ type: 'start', session: 1, demo: 'hello', params: { count: 1, delay: 0.1 }, cols: 80, rows: 24 });
+      started.push((await c.message('started', 1)).pid);
+      expect((await c.message('exit', 1, 15_000)).code).toBe(0);
+      await c.close();
+      expect(io.err()).not.toMatch(/deprecated/);
+    } finally {
+      child.kill('SIGTERM');
+      await io.exit;
+    }
+  });
+});
