@@ -1,4 +1,4 @@
-"""What the two chat programs share: options, the clock, the banner, the bots' script."""
+"""Shared by both chat programs: options, clock, banner and the bots' script."""
 import argparse
 import time
 
@@ -27,7 +27,7 @@ def stamp():
 def parse_args(doc):
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=doc, formatter_class=raw)
-    parser.add_argument("--bots", type=int, default=2, choices=range(len(BOT_NAMES) + 1),
+    parser.add_argument("--bots", type=int, default=2, choices=range(6),
                         help="how many scripted clients join the room (default 2)")
     parser.add_argument("--interval", type=float, default=5.0,
                         help="seconds between one bot's messages (default 5)")

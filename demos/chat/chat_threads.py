@@ -32,7 +32,8 @@ class ChatHandler(socketserver.StreamRequestHandler):
             for line in self.rfile:  # on message: send it to every other client
                 with lock:
                     relayed += 1
-                self.send_to_others(f"{name}: {line.decode(errors='replace').strip()}")
+                text = line.decode(errors="replace").strip()
+                self.send_to_others(f"{name}: {text}")
         except OSError:
             pass  # the connection was cut
         finally:
@@ -130,7 +131,7 @@ def main():
     args = parse_args(__doc__)
     server = ChatServer((HOST, 0), ChatHandler)
     port = server.server_address[1]
-    accepter = threading.Thread(target=server.serve_forever)
+    accepter = threading.Thread(target=server.serve_forever, args=(0.1,))
     accepter.start()
     banner("threads (one per connection)", port, args)
     me = socket.create_connection((HOST, port))

@@ -32,7 +32,7 @@ class SlowServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), _Handler)  # port 0: any free port
         self.delay = delay
         self.stopping = threading.Event()
-        self._thread = threading.Thread(target=self.serve_forever, name="slow-server")
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.05,))
 
     def __enter__(self):
         self._thread.start()
