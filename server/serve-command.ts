@@ -16,6 +16,7 @@ Options:
                       requires the per-launch token printed in the URL.
   --dev               Vite dev server with hot reload instead of the built deck
   --allow-origin URL  also accept WebSocket connections from this origin (repeatable)
+  --sample-hz N       resource samples per second for the meters (default 4; 0 to 20, 0 turns them off)
   -h, --help          show this help
 `;
 
@@ -35,6 +36,7 @@ export async function serveCommand(args: string[], root: string): Promise<void> 
       host: { type: 'string', default: '127.0.0.1' },
       dev: { type: 'boolean', default: false },
       'allow-origin': { type: 'string', multiple: true, default: [] },
+      'sample-hz': { type: 'string', default: '4' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -45,13 +47,17 @@ export async function serveCommand(args: string[], root: string): Promise<void> 
   }
   const port = values.port !== undefined ? parsePort(values.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT;
 
+  const sampleHz = Number(values['sample-hz']);
+  if (!Number.isFinite(sampleHz) || sampleHz < 0 || sampleHz > 20) {
+    throw new UsageError(`--sample-hz must be a number from 0 to 20; got "${values['sample-hz']}"`);
+  }
   const python = findPython();
   if (!python.ok) console.warn(`warning: ${python.message}\n         The deck will show this error on every demo slide until it is fixed.`);
   if (!values.dev) await ensureDeckBuilt(root, (s) => console.log(s));
 
   let server;
   try {
-    server = await startDemoServer({ root, host: values.host, port, mode: values.dev ? 'dev' : 'prod', allowOrigins: values['allow-origin'] });
+    server = await startDemoServer({ root, host: values.host, port, mode: values.dev ? 'dev' : 'prod', allowOrigins: values['allow-origin'], sampleHz });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use: stop what uses it, or pick another with --port N (0 picks a free one)`);

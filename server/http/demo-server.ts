@@ -9,6 +9,7 @@ import { loadRegistry, type Registry } from '../registry/registry.js';
 import { Connection } from '../session/connection.js';
 import { SessionLimits } from '../session/session-limits.js';
 import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
+import { DEFAULT_SAMPLE_HZ } from '../session/session-meter.js';
 
 export interface DemoServerOptions {
   root: string;
@@ -21,6 +22,8 @@ export interface DemoServerOptions {
   allowOrigins?: string[];
   sessionsPerConnection?: number;
   sessionsTotal?: number;
+  /** Resource samples per second of each session's process under test; 0 turns meters off. */
+  sampleHz?: number;
 }
 
 export interface DemoServer {
@@ -108,7 +111,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
       return refuseUpgrade(socket, 400, `this server speaks protocol ${PROTOCOL}; reload the deck so it matches the server`);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, registry, limits);
+      const conn = new Connection(ws, registry, limits, opts.sampleHz ?? DEFAULT_SAMPLE_HZ);
       connections.add(conn);
       ws.on('close', () => connections.delete(conn));
     });

@@ -6,6 +6,10 @@
 // Hot path (terminal bytes) travels in binary frames: [opcode u8][session u32 BE][payload].
 // Control travels as small JSON text frames.
 
+import type { ResourceSample } from '../metrics/sample.js';
+
+export type { ResourceSample };
+
 export const PROTOCOL = 'what-is-async.v1';
 export const WS_PATH = '/ws';
 /** Largest frame a client may send; input and control messages are tiny. */
@@ -77,7 +81,22 @@ export interface ErrorMessage {
   session?: number;
   message: string;
 }
-export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage;
+/** A resource sample of the session's process under test, a few times a second. */
+export interface MetricsMessage {
+  type: 'metrics';
+  session: number;
+  sample: ResourceSample;
+  /**
+   * RSS added per connection added since the baseline (the latest sample before load);
+   * null until enough connections were added for the quotient to mean something.
+   */
+  perConnectionBytes: number | null;
+  /** Machine-wide kernel memory (Slab + KernelStack + PageTables) added since the baseline. */
+  kernelBytesSinceBaseline: number;
+  /** The followed process: the session's root, or the one the manifest marks as under test. */
+  underTest: { pid: number; match: string | null };
+}
+export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage | MetricsMessage;
 
 // ---- binary frames ---------------------------------------------------------
 const HEADER = 5;

@@ -15,6 +15,7 @@ import type { Registry } from '../registry/registry.js';
 import { planLaunch } from './demo-launcher.js';
 import { PtySession } from './pty-session.js';
 import type { SessionLimits } from './session-limits.js';
+import { SessionMeter } from './session-meter.js';
 
 export class Connection {
   private readonly sessions = new Map<number, PtySession>();
@@ -24,6 +25,7 @@ export class Connection {
     private readonly ws: WebSocket,
     private readonly registry: Registry,
     private readonly limits: SessionLimits,
+    private readonly sampleHz: number,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', () => this.close('disconnected'));
@@ -95,6 +97,7 @@ export class Connection {
     if (!launch.ok) return this.error(launch.message, msg.session);
     const { plan } = launch;
     let session: PtySession;
+    let meter: SessionMeter | undefined;
     try {
       session = new PtySession({
         argv: plan.argv,
@@ -107,6 +110,7 @@ export class Connection {
           if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(Op.output, msg.session, bytes));
         },
         onExit: (exit) => {
+          void meter?.stop();
           this.sessions.delete(msg.session);
           this.limits.release();
           this.send({ type: 'exit', session: msg.session, ...exit });
@@ -127,6 +131,16 @@ export class Connection {
       params: plan.params,
       timeLimitSeconds: plan.timeLimitSeconds,
     });
+    if (this.sampleHz > 0) {
+      meter = new SessionMeter({
+        root: session.pid,
+        match: plan.underTest?.match,
+        hz: this.sampleHz,
+        onMetrics: (m) => {
+          if (this.sessions.get(msg.session) === session) this.send({ type: 'metrics', session: msg.session, ...m });
+        },
+      });
+    }
   }
 
   /** Ends every session of this page; resolves when their processes are gone. */

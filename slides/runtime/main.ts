@@ -18,14 +18,12 @@ declare global {
 // As reveal.js's own script build does: tests and anyone scripting the deck use it.
 window.Reveal = Reveal;
 
-type MountModule = typeof import('./terminal/mount.js');
-let mountModule: Promise<MountModule> | undefined;
+type WidgetsModule = typeof import('./widgets.js');
+let widgets: Promise<WidgetsModule> | undefined;
 
-async function mountTerminalsIn(slide: Element | undefined): Promise<void> {
-  const els = slide ? [...slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')] : [];
-  if (els.length === 0) return;
-  const mod = await (mountModule ??= import('./terminal/mount.js'));
-  for (const el of els) mod.mountTerminal(el);
+async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
+  if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted)')) return;
+  (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
 }
 
 void Reveal.initialize({
@@ -38,7 +36,7 @@ void Reveal.initialize({
   slideNumber: 'c/t',
   transition: 'slide',
   plugins: [Notes, Highlight],
-}).then(() => mountTerminalsIn(Reveal.getCurrentSlide()));
+}).then(() => mountWidgetsIn(Reveal.getCurrentSlide()));
 
-Reveal.on('slidechanged', (ev) => void mountTerminalsIn((ev as unknown as { currentSlide: Element }).currentSlide));
-Reveal.on('resize', () => void mountModule?.then((m) => m.refitAll(document)));
+Reveal.on('slidechanged', (ev) => void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide));
+Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));

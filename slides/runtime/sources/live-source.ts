@@ -23,6 +23,10 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
           return;
         }
         if (msg.type === 'started') running = true;
+        if (msg.type === 'metrics') {
+          if (this.session === id) this.emit('metrics', msg);
+          return;
+        }
         const current = this.session === id;
         if (msg.type === 'exit' || msg.type === 'error') this.finish(id);
         if (!current) return;

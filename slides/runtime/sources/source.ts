@@ -1,11 +1,12 @@
 // What a terminal or meter widget consumes. A source is live (the demo server) or, later,
 // a replay of a recording; widgets never know which.
-import type { StartedMessage, ExitMessage } from '../../../server/protocol/protocol.js';
+import type { StartedMessage, ExitMessage, MetricsMessage } from '../../../server/protocol/protocol.js';
 
 export interface SourceEvents {
   started: StartedMessage;
   output: Uint8Array;
   exit: ExitMessage;
+  metrics: MetricsMessage;
   /** A problem worth showing: the demo refused to start, or the server went away. */
   error: string;
 }

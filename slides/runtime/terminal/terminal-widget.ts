@@ -35,7 +35,7 @@ export class TerminalWidget {
 
   constructor(
     readonly el: HTMLElement,
-    private readonly source: DemoSource,
+    readonly source: DemoSource,
     opts: TerminalWidgetOptions,
   ) {
     el.replaceChildren();

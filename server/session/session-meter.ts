@@ -1,0 +1,84 @@
+// Follows a session's process under test with the resource sampler and turns samples into
+// metrics messages: the root process, or the one in its tree the manifest names.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { startSampling, perConnection, type SamplingRun, type ResourceSample } from '../metrics/index.js';
+import type { MetricsMessage } from '../protocol/protocol.js';
+import { descendants, isAlive } from './process-tree.js';
+
+export const DEFAULT_SAMPLE_HZ = 4;
+/**
+ * Memory per connection is shown only once this many connections were added: with a
+ * handful, the program's own start-up and warm-up dominate and the quotient means nothing.
+ */
+export const MIN_CONNECTIONS_FOR_PER_CONNECTION = 20;
+
+function commandLine(pid: number): string {
+  try {
+    if (process.platform === 'linux') return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+
+/** The first process of the tree (root included) whose command line contains `match`. */
+export function findUnderTest(root: number, match: string): number | undefined {
+  return [root, ...descendants(root)].find((pid) => commandLine(pid).includes(match));
+}
+
+export interface SessionMeterOptions {
+  root: number;
+  match: string | undefined;
+  hz: number;
+  onMetrics: (m: Omit<MetricsMessage, 'type' | 'session'>) => void;
+}
+
+export class SessionMeter {
+  private run: SamplingRun | undefined;
+  private finder: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: SessionMeterOptions) {
+    if (opts.match === undefined) this.follow(opts.root);
+    else this.waitFor(opts.match);
+  }
+
+  /** The process under test may start a moment after the session: look for it until it does. */
+  private waitFor(match: string): void {
+    const look = () => {
+      if (this.stopped || !isAlive(this.opts.root)) return;
+      const pid = findUnderTest(this.opts.root, match);
+      if (pid !== undefined) this.follow(pid);
+      else this.finder = setTimeout(look, 100);
+    };
+    look();
+  }
+
+  private follow(pid: number): void {
+    if (this.stopped) return;
+    let baseline: ResourceSample | undefined;
+    const underTest = { pid, match: this.opts.match ?? null };
+    this.run = startSampling(pid, {
+      hz: this.opts.hz,
+      onSample: (sample) => {
+        // The baseline is the latest sample taken before load: the program has started and
+        // holds no more connections than it ever did, so later growth is the load's.
+        if (!baseline || sample.connections <= baseline.connections) baseline = sample;
+        const added = sample.connections - baseline.connections;
+        this.opts.onMetrics({
+          sample,
+          perConnectionBytes: added >= MIN_CONNECTIONS_FOR_PER_CONNECTION ? (perConnection(baseline, sample) ?? null) : null,
+          kernelBytesSinceBaseline: sample.kernelBytesDelta - baseline.kernelBytesDelta,
+          underTest,
+        });
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.finder);
+    return this.run?.stop() ?? Promise.resolve();
+  }
+}

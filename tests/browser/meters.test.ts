@@ -1,0 +1,63 @@
+// The meters beside a terminal show real, changing numbers while the demo runs and stop
+// when it ends.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import type { DemoServer } from '../../server/http/demo-server.js';
+
+let server: DemoServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${server.url}#/chat-demo`);
+  await page.waitForFunction(() => window.Reveal?.isReady());
+  await page.waitForSelector('#chat-asyncio[data-state="idle"]');
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const meters = () =>
+  page.$eval('#chat-demo .live-meters', (el) => {
+    const d = (el as HTMLElement).dataset;
+    return {
+      samples: Number(d.samples ?? 0),
+      rss: Number(d.rssBytes ?? 0),
+      threads: Number(d.threads ?? 0),
+      fds: Number(d.fds ?? 0),
+      connections: Number(d.connections ?? 0),
+      cpu: d.cpuPercent,
+      text: el.querySelector('.lm-rss .lm-value')?.textContent ?? '',
+    };
+  });
+
+describe('resource meters', () => {
+  it('show non-zero, changing numbers while the demo runs, and stop when it ends', async () => {
+    expect((await meters()).samples).toBe(0);
+    await page.click('#chat-asyncio button[data-action="run"]');
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.samples) >= 4);
+    const first = await meters();
+    expect(first.rss).toBeGreaterThan(5 * 2 ** 20); // a Python interpreter is several MiB
+    expect(first.threads).toBeGreaterThanOrEqual(1);
+    expect(first.fds).toBeGreaterThanOrEqual(3);
+    expect(first.text).toMatch(/MiB/);
+    // The bots connect: the server holds their connections.
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.connections) >= 2);
+    await page.waitForTimeout(1000);
+    const later = await meters();
+    expect(later.samples).toBeGreaterThan(first.samples + 2); // about 4 a second
+
+    await page.click('#chat-asyncio button[data-action="stop"]');
+    await page.waitForSelector('#chat-asyncio[data-state="exited"]');
+    await page.waitForSelector('#chat-demo .lm-column[data-state="ended"]');
+    const atEnd = (await meters()).samples;
+    await page.waitForTimeout(1000);
+    expect((await meters()).samples).toBe(atEnd);
+  });
+});
