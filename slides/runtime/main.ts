@@ -8,6 +8,7 @@ import 'reveal.js/reveal.css';
 import 'reveal.js/theme/black.css';
 import 'reveal.js/plugin/highlight/monokai.css';
 import '../../assets/theme/deck.css';
+import '../../assets/theme/talk.css';
 
 declare global {
   interface Window {

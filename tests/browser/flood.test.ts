@@ -2,7 +2,7 @@
 // Ctrl-C typed into the terminal must stop it at once.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, gotoSlide } from '../helpers/browser.js';
 import { startTestServer, FIXTURE_DEMOS } from '../helpers/server.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
 
@@ -23,8 +23,8 @@ beforeAll(async () => {
     el.id = 'flood';
     el.dataset.demo = 'flood';
     document.querySelector('#hello-demo')!.replaceChildren(el);
-    window.Reveal.slide(1);
   });
+  await gotoSlide(page, 'hello-demo');
   await page.waitForSelector('#flood[data-state="idle"]');
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // What a person sees: the built deck in headless Chromium, a demo run in a live terminal.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, gotoSlide } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 import { waitGone } from '../helpers/processes.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
@@ -40,7 +40,7 @@ describe('the deck in a browser', () => {
   });
 
   it('mounts terminals when their slide is shown, and runs a demo to its end', async () => {
-    await page.evaluate(() => window.Reveal.slide(1));
+    await gotoSlide(page, 'hello-demo');
     const sel = '#hello-demo .live-terminal[data-variant="blocking"]';
     await page.waitForSelector(`${sel}[data-state="idle"]`);
     expect(await page.$eval(sel, (el) => (el as HTMLElement).dataset.renderer)).toMatch(/^(webgl|dom)$/);
@@ -52,7 +52,7 @@ describe('the deck in a browser', () => {
   });
 
   it('forwards typing to the program and stops it with the Stop button', async () => {
-    await page.evaluate(() => window.Reveal.slide(2));
+    await gotoSlide(page, 'chat-demo');
     const sel = '#chat-demo .live-terminal';
     await page.waitForSelector(`${sel}[data-state="idle"]`);
     await page.click(`${sel} button[data-action="run"]`);
@@ -67,26 +67,26 @@ describe('the deck in a browser', () => {
       { timeout: 10_000 },
     );
     // Typing in the terminal does not move the deck.
-    expect(await page.evaluate(() => window.Reveal.getIndices().h)).toBe(2);
+    expect(await page.evaluate(() => window.Reveal.getCurrentSlide()?.id)).toBe('chat-demo');
     await page.click(`${sel} button[data-action="stop"]`);
     await page.waitForSelector(`${sel}[data-state="exited"]`);
     expect(await terminalText(sel)).toMatch(/── stopped ──/);
   });
 
-  it('shows an unknown demo as an error in plain words', async () => {
+  it('says so on the slide when a demo is not there yet', async () => {
     await page.evaluate(() => {
       const el = document.createElement('div');
       el.className = 'live-terminal';
       el.id = 'bogus';
       el.dataset.demo = 'no-such-demo';
       document.querySelector('#chat-demo')!.append(el);
-      window.Reveal.slide(1);
-      window.Reveal.slide(2);
     });
-    await page.waitForSelector('#bogus[data-state="idle"]');
-    await page.click('#bogus button[data-action="run"]');
+    // Leave and come back: widgets mount when their slide is shown.
+    await gotoSlide(page, 'hello-demo');
+    await gotoSlide(page, 'chat-demo');
     await page.waitForSelector('#bogus[data-state="error"]');
-    expect(await terminalText('#bogus')).toMatch(/unknown demo "no-such-demo"; known demos: .*hello/);
+    expect(await terminalText('#bogus')).toMatch(/The demo "no-such-demo" is not there yet: this server knows .*hello/);
+    expect(await page.$eval('#bogus button[data-action="run"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
   });
 
   it('ends the page’s sessions when the page goes away, with no console errors', async () => {

@@ -41,3 +41,14 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** Shows the slide with this id, as a presenter's link `#/id` would, and waits until it is current. */
+export async function gotoSlide(page: import('playwright-core').Page, id: string): Promise<void> {
+  await page.evaluate((slideId) => {
+    const slide = document.getElementById(slideId);
+    if (!slide) throw new Error(`no slide with id ${slideId}`);
+    const { h, v } = window.Reveal.getIndices(slide);
+    window.Reveal.slide(h, v);
+  }, id);
+  await page.waitForFunction((slideId) => window.Reveal.getCurrentSlide()?.id === slideId, id);
+}

@@ -25,8 +25,16 @@ export class DemoConnection {
   private nextId = 1;
   private retryMs = 500;
   welcome: WelcomeMessage | undefined;
+  private welcomeWaiters: ((w: WelcomeMessage) => void)[] = [];
 
   constructor(private readonly url: string) {}
+
+  /** The server's list of demos and limits, once connected. */
+  welcomed(): Promise<WelcomeMessage> {
+    if (this.welcome) return Promise.resolve(this.welcome);
+    this.ensureOpen();
+    return new Promise((r) => this.welcomeWaiters.push(r));
+  }
 
   /** The server's URL for this page: same host, token carried over from the page's URL. */
   static forPage(loc: Location = location): DemoConnection {
@@ -94,6 +102,7 @@ export class DemoConnection {
     const msg = JSON.parse(data) as ServerMessage;
     if (msg.type === 'welcome') {
       this.welcome = msg;
+      for (const w of this.welcomeWaiters.splice(0)) w(msg);
       return;
     }
     if (msg.type === 'error' && msg.session === undefined) {

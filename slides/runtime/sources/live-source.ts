@@ -76,6 +76,16 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
     if (this.session !== undefined && bytes > 0) this.conn.send({ type: 'ack', session: this.session, bytes });
   }
 
+  async unavailable(): Promise<string | undefined> {
+    const { demos } = await this.conn.welcomed();
+    const demo = demos.find((d) => d.id === this.request.demo);
+    if (!demo) return `The demo "${this.request.demo}" is not there yet: this server knows ${demos.map((d) => d.id).join(', ')}.`;
+    if (this.request.variant && !demo.variants.some((v) => v.id === this.request.variant)) {
+      return `The demo "${demo.id}" has no variant "${this.request.variant}" yet: it has ${demo.variants.map((v) => v.id).join(', ')}.`;
+    }
+    return undefined;
+  }
+
   dispose(): void {
     this.stop();
     if (this.session !== undefined) this.conn.endSession(this.session);

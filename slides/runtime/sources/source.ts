@@ -47,4 +47,6 @@ export interface DemoSource extends Emitter<SourceEvents> {
   /** The widget has drawn `bytes` more bytes of output: lets the server send more. */
   ack(bytes: number): void;
   dispose(): void;
+  /** Resolves to a plain message when this source cannot run its demo (e.g. not there yet). */
+  unavailable(): Promise<string | undefined>;
 }

@@ -107,6 +107,12 @@ export class TerminalWidget {
       }),
     );
     this.setState('idle');
+    void source.unavailable().then((why) => {
+      if (!why || this.state !== 'idle') return;
+      this.term.write(`${DIM}${why}${RESET}\r\n`);
+      this.setState('error');
+      this.buttons.run.disabled = this.buttons.restart.disabled = true;
+    });
   }
 
   /** The terminal's whole text (scrollback and screen), one line per row: for tests and scripts. */
