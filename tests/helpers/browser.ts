@@ -1,29 +1,12 @@
 // Drives the system's Chromium or Chrome (never a downloaded browser) with playwright-core.
-import { existsSync } from 'node:fs';
+import { findBrowserPath, INSTALL_BROWSER } from '../../server/registry/browser.js';
 import { chromium, type Browser } from 'playwright-core';
 
-const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/snap/bin/chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-];
-
 export function findBrowser(): string {
-  const fromEnv = process.env.CHROME_PATH;
-  if (fromEnv) {
-    if (existsSync(fromEnv)) return fromEnv;
-    throw new Error(`CHROME_PATH is set to ${fromEnv}, which does not exist.`);
-  }
-  const found = CANDIDATES.find((p) => existsSync(p));
+  const found = findBrowserPath();
   if (found) return found;
-  throw new Error(
-    'No Chromium or Chrome found for the browser tests. Install one (Debian/Ubuntu: sudo apt-get install chromium; ' +
-      'macOS: install Google Chrome) or set CHROME_PATH to its executable.',
-  );
+  if (process.env.CHROME_PATH) throw new Error(`CHROME_PATH is set to ${process.env.CHROME_PATH}, which does not exist.`);
+  throw new Error(`No Chromium or Chrome found for the browser tests. ${INSTALL_BROWSER}`);
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './server.js';
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+  return spawn(process.execPath, ['bin/what-is-async.js', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricsMessage } from '../../../server/protocol/protocol.js';
 import type { DemoSource } from '../sources/source.js';
-import { formatBytes, formatCount, formatPercent, formatRatio } from './format.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../../../server/metrics/format.js';
 
 export interface MeterInput {
   label: string;

@@ -1,8 +1,9 @@
 // `serve`: the deck with live demos on localhost — what `npm start` runs.
 import { parseArgs } from 'node:util';
-import { startDemoServer } from './http/demo-server.js';
-import { ensureDeckBuilt } from './http/deck-build.js';
-import { findPython } from './registry/python.js';
+import { startDemoServer } from '../http/demo-server.js';
+import { ensureDeckBuilt } from '../http/deck-build.js';
+import { findPython } from '../registry/python.js';
+import { UsageError } from './usage-error.js';
 
 export const DEFAULT_PORT = 2014;
 
@@ -20,7 +21,6 @@ Options:
   -h, --help          show this help
 `;
 
-export class UsageError extends Error {}
 
 function parsePort(text: string, from: string): number {
   const n = Number(text);
