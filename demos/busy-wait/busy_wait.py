@@ -1,0 +1,59 @@
+"""Busy-waiting: poll a non-blocking socket in a loop until the answer comes.
+
+The socket never blocks, so recv() raises BlockingIOError until the slow
+server answers, and the loop asks again, millions of times. The program
+waits, yet it burns a whole CPU core doing it. Compare with select_wait.py.
+"""
+import argparse
+import socket
+import time
+
+from slow_server import SlowServer, log, run
+
+
+def fetch(port, delay):
+    sock = socket.socket()
+    sock.setblocking(False)
+    try:
+        sock.connect(("127.0.0.1", port))
+    except BlockingIOError:
+        pass  # normal: the connection is under way
+    request = f"GET /busy?delay={delay} HTTP/1.0\r\n\r\n".encode()
+    polls = 0
+    while True:  # poll until connected
+        try:
+            sock.send(request)
+            break
+        except OSError:
+            polls += 1
+    log("request sent; polling recv() until the answer comes...")
+    while True:  # poll until answered
+        try:
+            answer = sock.recv(4096)
+            break
+        except BlockingIOError:
+            polls += 1  # nothing yet: ask again, right away
+            if polls % 1_000_000 == 0:
+                log(f"still polling: {polls:,} polls so far")
+    sock.close()
+    log(f"answer: {answer.splitlines()[0].decode()}")
+    return polls
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delay", type=float, default=4.0,
+                        help="seconds the server takes to answer (default 4)")
+    args = parser.parse_args()
+    with SlowServer() as port:
+        log(f"slow server on 127.0.0.1:{port} answers in {args.delay:g} s")
+        wall, cpu = time.perf_counter(), time.process_time()
+        polls = fetch(port, args.delay)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"busy-wait: {wall:.1f} s wall, {cpu:.2f} s CPU "
+          f"({100 * cpu / wall:.0f} % of a core), {polls:,} polls", flush=True)
+
+
+if __name__ == "__main__":
+    run(main)

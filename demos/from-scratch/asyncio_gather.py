@@ -1,0 +1,41 @@
+"""Fetch N slow URLs at once with asyncio: async def, await, gather.
+
+The same fetch as hand_made.py, with asyncio's event loop, Tasks and
+streams in place of the hand-made ones: all the waits overlap, so the total
+is about the longest delay, in one thread. Compare with sequential.py.
+"""
+import asyncio
+import time
+
+from slow_server import SlowServer, run
+from timeline import finished, parse_args, report, started, urls
+
+
+async def fetch(port, url):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {url} HTTP/1.0\r\n\r\n".encode())
+    response = await reader.read()  # until the server closes: suspends
+    writer.close()
+    return response
+
+
+async def crawl(port, url):
+    started(url)
+    finished(url, await fetch(port, url))
+
+
+async def crawl_all(port, todo):
+    await asyncio.gather(*(crawl(port, url) for url in todo))
+
+
+def main():
+    args = parse_args(__doc__)
+    todo = urls(args.count, args.max_delay)
+    with SlowServer() as port:
+        t0 = time.perf_counter()
+        asyncio.run(crawl_all(port, todo))
+        report("asyncio", todo, time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    run(main)

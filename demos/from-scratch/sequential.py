@@ -1,0 +1,42 @@
+"""Fetch N slow URLs one after another, with blocking sockets.
+
+Each fetch waits for its answer before the next one starts, so the total is
+about the sum of the delays. Compare with hand_made.py and asyncio_gather.py.
+"""
+import socket
+import time
+
+from slow_server import SlowServer, run
+from timeline import finished, parse_args, report, started, urls
+
+
+def fetch(port, url):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(f"GET {url} HTTP/1.0\r\n\r\n".encode())
+    response = b""
+    while True:
+        chunk = sock.recv(4096)  # blocks: nothing else happens meanwhile
+        if not chunk:
+            break
+        response += chunk
+    sock.close()
+    return response
+
+
+def crawl(port, url):
+    started(url)
+    finished(url, fetch(port, url))
+
+
+def main():
+    args = parse_args(__doc__)
+    todo = urls(args.count, args.max_delay)
+    with SlowServer() as port:
+        t0 = time.perf_counter()
+        for url in todo:
+            crawl(port, url)
+        report("sequential", todo, time.perf_counter() - t0)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,63 @@
+"""What the three crawlers share: the URLs to fetch (each with its own delay),
+a log of when each one started and finished, and the closing chart.
+"""
+import argparse
+import random
+import time
+
+from slow_server import log
+
+START, DONE = {}, {}
+
+
+def parse_args(doc):
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=5,
+                        help="how many URLs to fetch, 1 to 20 (default 5)")
+    parser.add_argument("--max-delay", type=float, default=1.0,
+                        help="the slowest URL's delay in seconds (default 1);"
+                             " the others take 1/count, 2/count... of it")
+    args = parser.parse_args()
+    if not 1 <= args.count <= 20 or not 0 < args.max_delay <= 10:
+        parser.error("use --count 1..20 and --max-delay up to 10")
+    return args
+
+
+def urls(count, max_delay):
+    """/1?delay=0.6, /2?delay=0.2, ...: delays spread up to max_delay, shuffled."""
+    delays = [round(max_delay * k / count, 2) for k in range(1, count + 1)]
+    random.Random(count).shuffle(delays)
+    return [f"/{n}?delay={d:g}" for n, d in enumerate(delays, 1)]
+
+
+def started(url):
+    START[url] = time.perf_counter()
+    log(f"{url:<14} started")
+
+
+def finished(url, response):
+    DONE[url] = time.perf_counter()
+    status = response.split(b"\r\n", 1)[0].decode()
+    log(f"{url:<14} done: {status}, {len(response)} bytes")
+
+
+def report(variant, urls, took):
+    """The timeline chart, then one line: took vs the sum and the longest."""
+    delays = [float(url.split("=")[1]) for url in urls]
+    total, longest = sum(delays), max(delays)
+    t0, scale = min(START.values()), 40 / max(took, 0.001)
+    print(f"timeline, 0 to {took:.2f} s (delays: sum {total:.2f} s, "
+          f"longest {longest:.2f} s):", flush=True)
+    for url in urls:
+        a = round((START[url] - t0) * scale)
+        b = max(round((DONE[url] - t0) * scale), a + 1)
+        print(f"  {url:<14} |{' ' * a}{'#' * (b - a)}{' ' * (40 - b)}|", flush=True)
+    if len(urls) == 1:
+        verdict = f"about its delay ({total:.2f} s)"
+    elif abs(took - total) < abs(took - longest):
+        verdict = f"about the sum of the delays ({total:.2f} s)"
+    else:
+        verdict = f"about the longest delay ({longest:.2f} s), not the sum"
+    n = f"{len(urls)} URLs" if len(urls) > 1 else "1 URL"
+    print(f"{variant}: {n} in {took:.2f} s, {verdict}", flush=True)

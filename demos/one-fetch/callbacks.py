@@ -1,0 +1,79 @@
+"""One fetch with a selector and callbacks: no thread waits at all.
+
+crawl() starts a Fetcher and returns at once; the event loop calls
+connected(), then read_response() when data arrives. The state has to live
+in the Fetcher's attributes, kept by hand between callbacks. And when the
+answer is malformed, the traceback starts at the event loop: no crawl(),
+no fetch(), nothing says who asked for the page ("stack ripping").
+"""
+import argparse
+import selectors
+import socket
+
+from helpers import conclude, parse, request, show_state, show_traceback
+from slow_server import SlowServer, log, run
+
+selector = selectors.DefaultSelector()
+
+
+class Fetcher:
+    def __init__(self, port, url):
+        self.port, self.url, self.sock, self.response = port, url, None, b""
+
+    def fetch(self):
+        self.sock = socket.socket()
+        self.sock.setblocking(False)
+        try:
+            self.sock.connect(("127.0.0.1", self.port))
+        except BlockingIOError:
+            pass  # normal: the connection is under way
+        selector.register(self.sock, selectors.EVENT_WRITE, self.connected)
+
+    def connected(self):
+        selector.modify(self.sock, selectors.EVENT_READ, self.read_response)
+        self.sock.send(request(self.url))
+        show_state("the Fetcher's attributes, kept by hand", vars(self))
+
+    def read_response(self):
+        chunk = self.sock.recv(4096)
+        if chunk:
+            self.response += chunk
+            return  # more to come: the loop calls us again
+        selector.unregister(self.sock)
+        self.sock.close()
+        status, body = parse(self.response)
+        log(f"status {status}, body {body!r}")
+
+
+def crawl(port, url):
+    log(f"GET {url}")
+    Fetcher(port, url).fetch()  # returns at once: the loop does the rest
+
+
+def loop():
+    """The event loop: wait for ready sockets, run their callbacks."""
+    while selector.get_map():  # while any socket is registered
+        for key, mask in selector.select():
+            callback = key.data
+            callback()
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--delay", type=float, default=1.0,
+                        help="seconds the server takes to answer (default 1)")
+    args = parser.parse_args()
+    with SlowServer() as port:
+        crawl(port, f"/page?delay={args.delay:g}")
+        loop()
+        log("now a page whose status line has a typo: 2OO for 200")
+        try:
+            crawl(port, "/typo?delay=0.2")
+            loop()
+        except ValueError as error:
+            conclude("callbacks", show_traceback(error))
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,126 @@
+// Demo "from-scratch": fetch N slow URLs (delays spread up to maxDelay) sequentially, with a
+// hand-made selector loop + Future + generator Task (the 500 Lines path), and with asyncio.
+// Point: in turn they take about the sum of the delays; overlapped, about the longest one.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startTestServer } from '../helpers/server.js';
+import { TestClient } from '../helpers/ws-client.js';
+import { killAll, waitGone } from '../helpers/processes.js';
+import { findPython } from '../../server/registry/python.js';
+
+const DIR = resolve(ROOT, 'demos/from-scratch');
+const COUNT = 6;
+const MAX_DELAY = 1.2; // delays 0.2, 0.4, ... 1.2: sum 4.2 s, longest 1.2 s
+const started: number[] = [];
+
+interface Run {
+  code: number | null;
+  out: string;
+  took: number;
+  sum: number;
+  longest: number;
+  /** per URL: seconds since start when it started and when it was done */
+  urls: Map<string, { start: number; done: number }>;
+}
+
+function runSample(script: string): Promise<Run> {
+  const python = findPython();
+  if (!python.ok) throw new Error(python.message);
+  return new Promise((done, fail) => {
+    const child = spawn(python.path, [script, '--count', String(COUNT), '--max-delay', String(MAX_DELAY)], {
+      cwd: DIR,
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      detached: true, // its own process group, so afterAll can end it whatever happens
+    });
+    started.push(child.pid!);
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const urls = new Map<string, { start: number; done: number }>();
+      for (const m of out.matchAll(/^\[([\d.]+)s\] (\/\S+)\s+(started|done: HTTP\/1\.0 200 OK)/gm)) {
+        const u = urls.get(m[2]!) ?? { start: NaN, done: NaN };
+        if (m[3] === 'started') u.start = Number(m[1]);
+        else u.done = Number(m[1]);
+        urls.set(m[2]!, u);
+      }
+      const head = /delays: sum ([\d.]+) s, longest ([\d.]+) s/.exec(out);
+      const end = /: (\d+) URLs in ([\d.]+) s, about/.exec(out);
+      done({ code, out, took: Number(end?.[2]), sum: Number(head?.[1]), longest: Number(head?.[2]), urls });
+    });
+  });
+}
+
+function killGroups(): void {
+  for (const pid of started) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  killAll(started);
+}
+
+describe('demo from-scratch: N slow URLs, in turn or overlapped', () => {
+  afterAll(killGroups);
+
+  let seq: Run, hand: Run, aio: Run;
+  beforeAll(async () => {
+    // Little CPU is used (they wait for the server), so the three runs may overlap.
+    [seq, hand, aio] = await Promise.all([runSample('sequential.py'), runSample('hand_made.py'), runSample('asyncio_gather.py')]);
+    console.log('from-scratch figures', JSON.stringify({ sequential: seq.took, handMade: hand.took, asyncio: aio.took, sum: seq.sum, longest: seq.longest }));
+  }, 50_000);
+
+  it('every variant fetches every URL, and reports the delays it asked for', () => {
+    for (const r of [seq, hand, aio]) {
+      expect(r.code, r.out).toBe(0);
+      expect(r.urls.size, r.out).toBe(COUNT);
+      for (const u of r.urls.values()) expect(u.done).toBeGreaterThanOrEqual(u.start);
+      expect(r.sum).toBeCloseTo((MAX_DELAY * (COUNT + 1)) / 2, 1);
+      expect(r.longest).toBeCloseTo(MAX_DELAY, 2);
+    }
+  });
+
+  it('sequentially, N URLs take about the sum of their delays, one after another', () => {
+    expect(seq.took).toBeGreaterThanOrEqual(0.8 * seq.sum);
+    expect(seq.out).toMatch(/sequential: 6 URLs in [\d.]+ s, about the sum of the delays/);
+    const byStart = [...seq.urls.values()].sort((a, b) => a.start - b.start);
+    byStart.slice(1).forEach((u, i) => expect(u.start).toBeGreaterThanOrEqual(byStart[i]!.done)); // never overlap
+  });
+
+  it.each([
+    ['hand-made', () => hand],
+    ['asyncio', () => aio],
+  ] as const)('%s: they overlap, and take about the longest delay, not the sum', (name, get) => {
+    const r = get();
+    expect(r.took).toBeLessThanOrEqual(0.5 * r.sum);
+    expect(r.took).toBeLessThanOrEqual(r.longest + 1.5);
+    expect(r.took).toBeGreaterThanOrEqual(0.9 * r.longest); // it did wait for the slowest
+    const firstDone = Math.min(...[...r.urls.values()].map((u) => u.done));
+    for (const u of r.urls.values()) expect(u.start).toBeLessThanOrEqual(firstDone); // all started first
+    expect(r.out).toMatch(new RegExp(`${name}: 6 URLs in [\\d.]+ s, about the longest delay`));
+  });
+
+  it.skipIf(process.platform !== 'linux')('runs through the demo server and stops cleanly while it waits', async () => {
+    const server = await startTestServer();
+    try {
+      const c = await TestClient.connect(server.port);
+      c.send({ type: 'start', session: 1, demo: 'from-scratch', variant: 'hand-made', params: { count: 20, maxDelay: 3 }, cols: 80, rows: 24 });
+      const s = await c.message('started', 1);
+      started.push(s.pid);
+      await c.until(() => /\/20\?delay=\S+\s+started/.test(c.text(1)), 15_000, 'all 20 started');
+      c.send({ type: 'stop', session: 1 });
+      expect((await c.message('exit', 1)).reason).toBe('stopped');
+      expect(await waitGone([s.pid], 1000)).toEqual([]);
+      expect(c.text(1)).not.toMatch(/Traceback/);
+      await c.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
