@@ -2,6 +2,8 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { resolve, dirname } from 'node:path';
 import { chapters } from './slides/build/chapters-plugin.js';
+import { recordings } from './slides/build/recordings-plugin.js';
+import { serverMetaTag } from './server/protocol/protocol.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -10,7 +12,10 @@ export default defineConfig({
   // Relative asset paths: the built deck works from any folder or sub-path.
   base: './',
   publicDir: false,
-  plugins: [chapters(resolve(root, 'slides/chapters'))],
+  plugins: [chapters(resolve(root, 'slides/chapters')), recordings(resolve(root, 'demos')),
+    // `npm run dev` is always served by the demo server: mark the deck as live there too.
+    { name: 'what-is-async:dev-server-meta', apply: 'serve', transformIndexHtml: (html) => html.replace('</head>', `${serverMetaTag()}\n</head>`) },
+  ],
   build: {
     outDir: resolve(root, 'dist'),
     emptyOutDir: true,

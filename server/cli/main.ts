@@ -9,10 +9,11 @@ import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 import { compareCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
+import { recordCommand } from './record.js';
 import { UsageError } from './usage-error.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const COMMANDS = ['list', 'run', 'compare', 'serve', 'doctor'];
+const COMMANDS = ['list', 'run', 'compare', 'record', 'serve', 'doctor'];
 
 const HELP = `Usage: what-is-async <command> [options]
 
@@ -20,6 +21,7 @@ Commands:
   list                         the demos, their variants and parameters
   run <demo> [variant] [--p v] run a demo here, with a live resource meter and a summary
   compare <demo> [a b]         run two variants in turn and print them side by side
+  record [demo [variant]]      record real runs for the static site to replay
   serve                        the deck with live demos on localhost (what npm start runs)
   doctor                       check Node, Python, limits, the port and a browser
 
@@ -39,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest, registry());
     case 'compare':
       return compareCommand(rest, registry());
+    case 'record':
+      return recordCommand(rest, registry());
     case 'doctor':
       return doctorCommand(rest);
     case undefined:

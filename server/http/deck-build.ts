@@ -4,8 +4,17 @@ import { join } from 'node:path';
 
 const STAMP = '.build-stamp';
 
-/** Sources whose change makes the built deck stale. */
-const SOURCES = ['slides', 'assets', 'server/protocol', 'vite.config.ts', 'package.json', 'package-lock.json'];
+/** Sources whose change makes the built deck stale: the deck's code and the recordings it replays. */
+function sources(root: string): string[] {
+  const fixed = ['slides', 'assets', 'server/protocol', 'server/metrics/format.ts', 'vite.config.ts', 'package.json', 'package-lock.json'];
+  let demos: string[] = [];
+  try {
+    demos = readdirSync(join(root, 'demos')).map((d) => `demos/${d}/recordings`);
+  } catch {
+    // no demos folder: nothing to replay
+  }
+  return [...fixed, ...demos];
+}
 
 function newestMtime(path: string): number {
   let st;
@@ -24,7 +33,7 @@ export function buildIsFresh(root: string, outDir = join(root, 'dist')): boolean
   const stamp = join(outDir, STAMP);
   if (!existsSync(stamp) || !existsSync(join(outDir, 'index.html'))) return false;
   const built = statSync(stamp).mtimeMs;
-  return SOURCES.every((s) => newestMtime(join(root, s)) <= built);
+  return sources(root).every((s) => newestMtime(join(root, s)) <= built);
 }
 
 /** Runs Vite's production build into `outDir` and stamps it. */

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse, type Server } 
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../protocol/protocol.js';
+import { readFile } from 'node:fs/promises';
+import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD, serverMetaTag } from '../protocol/protocol.js';
 import { loadRegistry, type Registry } from '../registry/registry.js';
 import { Connection } from '../session/connection.js';
 import { SessionLimits } from '../session/session-limits.js';
@@ -69,7 +70,20 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     closeVite = () => vite.close();
   } else {
     const { default: sirv } = await import('sirv');
-    handler = sirv(opts.distDir ?? join(opts.root, 'dist'), { etag: true, dev: false, single: false }) as Handler;
+    const dist = opts.distDir ?? join(opts.root, 'dist');
+    const files = sirv(dist, { etag: true, dev: false, single: false }) as Handler;
+    handler = (req, res, next) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path !== '/' && path !== '/index.html') return files(req, res, next);
+      // The deck learns from this tag that a demo server stands behind it: run demos live.
+      readFile(join(dist, 'index.html'), 'utf8').then(
+        (html) => {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+          res.end(html.replace('</head>', `${serverMetaTag()}\n</head>`));
+        },
+        () => next(),
+      );
+    };
   }
 
   await new Promise<void>((resolve, reject) => {

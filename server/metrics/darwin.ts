@@ -183,16 +183,24 @@ export function parseVmStatWiredBytes(text: string): number | null {
 
 // ---------------------------------------------------------------------------------------
 
-/** Runs a tool, resolving with its stdout even on a non-zero exit (lsof exits 1 when a pid has gone). */
+/**
+ * Runs a tool and resolves with its stdout, also on a non-zero exit (lsof exits 1 when
+ * a pid has gone, ps when one is missing). Rejects only if the tool could not run at
+ * all or was killed (timeout, output too large).
+ */
 export type ToolRunner = (file: string, args: string[]) => Promise<string>;
 
 const defaultRunner: ToolRunner = (file, args) =>
-  new Promise((resolve) => {
+  new Promise((resolve, reject) => {
     execFile(
       file,
       args,
       { timeout: 5_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
-      (_error, stdout) => resolve(typeof stdout === 'string' ? stdout : ''),
+      (error, stdout) => {
+        const e = error as (NodeJS.ErrnoException & { killed?: boolean }) | null;
+        if (e && (typeof e.code === 'string' || e.killed)) reject(e);
+        else resolve(typeof stdout === 'string' ? stdout : '');
+      },
     );
   });
 
@@ -205,17 +213,20 @@ export class DarwinSampler implements ProcessSampler {
   private prevAt: number | null = null;
   private wiredBase: number | null | undefined;
 
-  constructor(pid: number, opts: { run?: ToolRunner } = {}) {
+  private readonly clock: () => number;
+
+  /** `run` and `clock` (monotonic ms) are replaceable for tests. */
+  constructor(pid: number, opts: { run?: ToolRunner; clock?: () => number } = {}) {
     this.pid = pid;
     this.run = opts.run ?? defaultRunner;
+    this.clock = opts.clock ?? (() => performance.now());
   }
 
+  /** Resolves null once the root is gone; rejects only if a tool cannot run at all. */
   sample(): Promise<ResourceSample | null> {
     if (this.closed) return Promise.resolve(null);
     if (!this.inFlight) {
-      this.inFlight = this.take()
-        .catch(() => null)
-        .finally(() => {
+      this.inFlight = this.take().finally(() => {
           this.inFlight = null;
         });
     }
@@ -229,7 +240,7 @@ export class DarwinSampler implements ProcessSampler {
 
   private async take(): Promise<ResourceSample | null> {
     const t = Date.now();
-    const now = performance.now();
+    const now = this.clock();
     if (this.wiredBase === undefined) {
       this.wiredBase = parseVmStatWiredBytes(await this.run('vm_stat', []));
     }

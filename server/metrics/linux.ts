@@ -1,32 +1,41 @@
 /**
  * Linux resource sampler: reads procfs directly, never spawns a process.
  *
- * Cost model (measured on the 2-vCPU Linux 6.18 VM this was written on, see
- * bench/metrics-cost.ts; figures are per call, sync fs from Node 20):
+ * Cost model, measured on the 2-vCPU Linux 6.18 VM this was written on (bench/
+ * metrics-cost.ts; sync fs from Node 20; "cold" = the way a 4 Hz sampler meets it,
+ * caches cold after 250 ms of other work, typically 2-5x the back-to-back figure):
  *
- *   readdir /proc (~100 processes, 10k threads alive)   ~0.6 ms  (kernel walks all tasks)
- *   /proc/<pid>/stat of a 10k-thread process            ~0.6 ms  (kernel sums per-thread times)
- *   stat("/proc/<pid>/fd").size  = open fd count        ~0.01 ms (Linux >= 6.2)
+ *   /proc/<pid>/status (Threads, VmRSS, PPid, State)    ~0.02 ms, 0.15 cold, O(1)
+ *   /proc/<pid>/stat of a 10k-thread process            ~0.6 ms, 2.7 cold: the kernel
+ *                                                       sums CPU time over every thread
+ *   readdir /proc with 10k threads alive on the box     ~0.8 ms, 1.7 cold: walks all tasks
+ *   stat("/proc/<pid>/fd").size = open fd count         ~0.01 ms (Linux >= 6.2)
  *   readdir /proc/<pid>/fd with 10k fds                 ~7-10 ms
  *   readlink of 10k /proc/<pid>/fd/N                    ~40-48 ms
- *   /proc/<pid>/net/tcp with 10k sockets (1.5 MB)       ~20-30 ms, nearly all in the kernel
- *   /proc/<pid>/smaps_rollup, 10k threads (20k VMAs)    ~13 ms
- *   async (fs/promises) instead of sync                 2-4x the CPU for the same reads
+ *   /proc/<pid>/net/tcp, 10k sockets (1.5 MB)           ~20-30 ms, nearly all in the kernel
+ *   /proc/<pid>/smaps_rollup, 10k threads (20k VMAs)    ~12 ms
+ *   fs/promises instead of sync                         1.5-3x the CPU for the same reads
  *
- * So: counts, RSS, threads and CPU come from O(1)-per-process reads every sample
- * (stat + one stat() of the fd directory), and the expensive, optional parts — mapping
- * fds to socket inodes, scanning the TCP tables, PSS — run only when something changed
- * and within a CPU budget (a token bucket, `costBudget` of one core, default 2 %).
- * Between refreshes their last result is reused: at 10k sockets the connection count
- * can lag by a second or two, at a few hundred it is fresh every sample.
+ * So, every sample: status (threads, RSS) and the fd count of each process of the tree,
+ * O(1) each. On a cadence that stretches with their measured cost (each kept to ~0.5 %
+ * of a core; every sample for ordinary processes): the /proc scan that discovers new
+ * children, and /proc/<pid>/stat for CPU time (between two reads cpuPercent repeats).
+ * Within a CPU budget (token bucket, `costBudget`, default 2 % of a core) and only when
+ * something changed: mapping fds to socket inodes (incrementally: only new fd numbers
+ * are readlink'ed), reading the TCP tables (once per sample for the whole tree, from the
+ * root's network namespace), PSS. Between refreshes their last result is reused: at 10k
+ * sockets the connection count can lag a second or two; at a few hundred it is fresh.
  *
- * Sync reads are used because they cost far less CPU than fs/promises here; to keep the
- * demo server's event loop responsive, long stretches of work yield every ~4 ms.
+ * Sync reads, because they cost far less CPU than fs/promises here; to keep the demo
+ * server's event loop responsive, long stretches of work yield every ~4 ms.
  *
- * Known limits: processes are attributed to the tree by parent pid, so a grandchild
- * whose parent died (reparented to init) leaves the tree; a pid that dies and is reused
- * by a new child of the tree within one cache period (10 s) is noticed late; sockets
- * are looked up in the network namespace of the root only.
+ * Known limits: processes belong to the tree by parent pid, so a grandchild whose parent
+ * died (reparented to init) leaves the tree; non-members' parent pids are cached for
+ * 10 s, so a pid reused within that time by a new child of the tree joins late; a pid
+ * reuse of the root itself is noticed at the next CPU read; sockets are looked up in the
+ * root's network namespace only; an fd closed and reopened as another socket under the
+ * same number without the fd count moving is noticed when the old socket leaves the TCP
+ * table, or at the periodic full rescan (15 s).
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -114,41 +123,43 @@ export interface TcpTable {
 /**
  * Parse /proc/net/tcp or /proc/net/tcp6 text into `into`. Columns (see the kernel's
  * Documentation/networking/proc_net_tcp.rst): sl local rem st tx:rx tr:when retrnsmt uid
- * timeout inode ... — st is token 3 (hex, 01 = ESTABLISHED), inode token 9. Rows with
- * inode 0 (e.g. TIME_WAIT, owned by no fd) are skipped. Written as a char scan because
- * it runs over megabytes at 10k sockets.
+ * timeout inode ... — st is hex (01 = ESTABLISHED). Rows with inode 0 (TIME_WAIT and
+ * others owned by no fd) are skipped; with `only`, so is every inode not in it.
+ *
+ * It runs over megabytes at 10k sockets, so it avoids splitting: the kernel prints
+ * `%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu` (v6 addresses
+ * are 32 hex digits), i.e. fixed widths up to retrnsmt; only uid and timeout vary.
  */
-export function parseTcpTable(text: string, into: TcpTable): void {
+export function parseTcpTable(text: string, into: TcpTable, only?: Set<number>): void {
   const len = text.length;
   let pos = text.indexOf('\n') + 1; // header
   if (pos <= 0) return;
   while (pos < len) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = len;
-    let i = pos;
-    let tok = 0;
-    let established = false;
-    let inode = 0;
-    while (i < eol && tok <= 9) {
-      while (i < eol && text.charCodeAt(i) === 32) i++;
-      const s = i;
-      while (i < eol && text.charCodeAt(i) !== 32) i++;
-      if (i === s) break;
-      if (tok === 3) {
-        established = i - s === 2 && text.charCodeAt(s) === 48 /* 0 */ && text.charCodeAt(s + 1) === 49; /* 1 */
-      } else if (tok === 9) {
-        for (let k = s; k < i; k++) {
-          const d = text.charCodeAt(k) - 48;
-          if (d < 0 || d > 9) {
-            inode = 0;
-            break;
-          }
-          inode = inode * 10 + d;
-        }
-      }
-      tok++;
+    const colon = text.indexOf(':', pos);
+    const addrEnd = colon < 0 ? -1 : text.indexOf(' ', colon + 2);
+    if (colon < 0 || addrEnd < 0 || addrEnd > eol) {
+      pos = eol + 1;
+      continue;
     }
-    if (tok > 9 && inode > 0) {
+    const addrLen = addrEnd - (colon + 2); // 13 for IPv4, 37 for IPv6
+    const st = colon + 2 + 2 * (addrLen + 1);
+    const established = text.charCodeAt(st) === 48 /* 0 */ && text.charCodeAt(st + 1) === 49; /* 1 */
+    // skip " tx:rx tr:when retrnsmt", then the variable-width uid and timeout
+    let i = st + 2 + 1 + 17 + 1 + 11 + 1 + 8;
+    for (let skip = 0; skip < 2; skip++) {
+      while (i < eol && text.charCodeAt(i) === 32) i++;
+      while (i < eol && text.charCodeAt(i) !== 32) i++;
+    }
+    while (i < eol && text.charCodeAt(i) === 32) i++;
+    let inode = 0;
+    for (; i < eol; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      inode = inode * 10 + d;
+    }
+    if (inode > 0 && (!only || only.has(inode))) {
       into.all.add(inode);
       if (established) into.established.add(inode);
     }
@@ -203,18 +214,61 @@ export function readProcFile(path: string): string | null {
   }
 }
 
-/** Cooperative yielding for long synchronous stretches; also accounts busy time. */
+export interface ProcStatus {
+  /** R, S, D, Z, X, T, t, I, ... */
+  state: string;
+  ppid: number;
+  threads: number;
+  /** resident set size, bytes (VmRSS; absent, so 0, for kernel threads and zombies) */
+  rssBytes: number;
+}
+
+function statusField(text: string, key: string): string | null {
+  const at = text.indexOf(`\n${key}:`);
+  if (at < 0) return null;
+  const end = text.indexOf('\n', at + 1);
+  return text.slice(at + key.length + 2, end < 0 ? undefined : end).trim();
+}
+
+/** Parse the fields of /proc/<pid>/status the sampler uses (all O(1) for the kernel). */
+export function parseProcStatus(text: string): ProcStatus | null {
+  const state = statusField(text, 'State');
+  const ppid = Number(statusField(text, 'PPid'));
+  const threads = Number(statusField(text, 'Threads'));
+  if (!state || !Number.isFinite(ppid) || !Number.isFinite(threads)) return null;
+  const rss = statusField(text, 'VmRSS');
+  const kb = rss === null ? 0 : Number(rss.replace(/\s*kB$/, ''));
+  return { state: state.charAt(0), ppid, threads, rssBytes: Number.isFinite(kb) ? kb * 1024 : 0 };
+}
+
+/** CPU time of this process (user + system), ms. Costs are measured in CPU, not wall
+ * time, so that a preempted read on a busy machine is not charged for the wait. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Cooperative yielding for long synchronous stretches, and the CPU cost of the work
+ * between yields (what others do while we yield is not ours).
+ */
 class Yielder {
   private last = performance.now();
-  /** ms spent waiting in yields (to subtract from wall-clock cost measurements) */
-  yieldedMs = 0;
+  /** CPU ms used by others while we yielded */
+  private othersCpu = 0;
   async maybe(): Promise<void> {
     const now = performance.now();
     if (now - this.last < 4) return;
+    const c0 = cpuMs();
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const after = performance.now();
-    this.yieldedMs += after - now;
-    this.last = after;
+    this.othersCpu += cpuMs() - c0;
+    this.last = performance.now();
+  }
+  /** Start measuring; the returned function gives our CPU ms since then. */
+  meter(): () => number {
+    const c0 = cpuMs();
+    const o0 = this.othersCpu;
+    return () => Math.max(0, cpuMs() - c0 - (this.othersCpu - o0));
   }
 }
 
@@ -243,6 +297,20 @@ class CostBucket {
   }
 }
 
+/** A read whose interval stretches with its measured CPU cost: ~1/factor of a core at most. */
+class Cadence {
+  private lastAt = -Infinity;
+  private cost = 0;
+  constructor(private readonly factor: number) {}
+  due(now: number): boolean {
+    return now - this.lastAt >= this.factor * this.cost;
+  }
+  done(startedAt: number, costMs: number): void {
+    this.lastAt = startedAt;
+    this.cost = costMs;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 
 interface FdTable {
@@ -261,10 +329,10 @@ interface FdTable {
 
 interface Member {
   pid: number;
-  starttime: number;
-  ticks: number;
+  /** from the last stat read: identity (with pid) and CPU ticks */
+  starttime?: number;
+  ticks?: number;
   fdTable?: FdTable;
-  pss?: number | null;
 }
 
 interface CachedParent {
@@ -275,8 +343,23 @@ interface CachedParent {
 type Part = 'fds' | 'tcp' | 'pss';
 
 const PARENT_CACHE_MS = 10_000;
+const MAX_PARENT_REFRESHES = 16;
 const FULL_FD_RESCAN_MS = 15_000;
+/** Re-read the TCP tables at least this often while the tree holds TCP sockets (catches ESTABLISHED -> CLOSE_WAIT). */
 const TCP_MAX_AGE_MS = 5_000;
+/**
+ * Sockets that were in neither TCP table are almost always unix/UDP sockets (e.g. Node's
+ * stdio socketpairs); re-check them this rarely, in case one was a TCP socket caught
+ * between socket() and connect().
+ */
+const NON_TCP_RECHECK_MS = 30_000;
+/** PSS moves slowly and costs a page-table walk: at most once a second, and ~0.7 % of a core. */
+const PSS_MIN_INTERVAL_MS = 1_000;
+const PSS_COST_FACTOR = 150;
+/** The /proc scan and the CPU (stat) reads: each ~0.5 % of a core at most. */
+const CADENCE_FACTOR = 200;
+
+const isGone = (state: string): boolean => state === 'Z' || state === 'X' || state === 'x';
 
 let fdSizeSupport: Map<string, boolean> | undefined;
 
@@ -303,33 +386,47 @@ export class LinuxSampler implements ProcessSampler {
   private readonly wantPss: boolean;
   private readonly bucket: CostBucket;
   private readonly fdSize: boolean;
-  private readonly pageSize: number;
   private readonly kernelBase: number;
 
   private closed = false;
   private inFlight: Promise<ResourceSample | null> | null = null;
   private rootStart: number | null = null;
-  private prevAt: number | null = null;
   private members = new Map<number, Member>();
   private parents = new Map<number, CachedParent>();
+  private readonly treeCadence = new Cadence(CADENCE_FACTOR);
+  private readonly cpuCadence = new Cadence(CADENCE_FACTOR);
+  private cpuAt: number | null = null;
+  private cpuPercent = 0;
 
   private lastRun: Record<Part, number> = { fds: -Infinity, tcp: -Infinity, pss: -Infinity };
   private ranOnce: Record<Part, boolean> = { fds: false, tcp: false, pss: false };
   private tcp: TcpTable | null = null;
   private tcpAt = -Infinity;
   private tcpSignature = '';
-  private socketsChangedSinceTcp = true;
+  /** a socket inode appeared that the last TCP table read has not classified */
+  private newSocketsSinceTcp = true;
+  /** how many of our sockets the last TCP table read found (any state), per table */
+  private tcpSocketsSeen = { tcp: 0, tcp6: 0 };
+  private tcpCost = 0;
+  private pssCost = 0;
   private lastPss: number | undefined;
+
+  /** What the sampler did, for the bench: samples, tree scans, CPU reads, budgeted parts (CPU ms). */
+  readonly stats = {
+    samples: 0,
+    treeScans: 0,
+    cpuReads: 0,
+    parts: { fds: { runs: 0, ms: 0 }, tcp: { runs: 0, ms: 0 }, pss: { runs: 0, ms: 0 } },
+  };
 
   constructor(pid: number, opts: SamplerOptions = {}) {
     this.pid = pid;
     this.proc = opts.procRoot ?? '/proc';
     this.wantPss = opts.pss ?? true;
     const budget = Math.min(Math.max(opts.costBudget ?? 0.02, 0.001), 1);
-    // Bucket holds up to ~1 s of budget; first runs of each part are free (see below).
-    this.bucket = new CostBucket(budget, 1000 * budget);
+    // The bucket holds up to 2.5 s of budget (a burst after a quiet spell); the first run of each part is free.
+    this.bucket = new CostBucket(budget, 2500 * budget);
     this.fdSize = fdDirSizeWorks(this.proc);
-    this.pageSize = detectPageSize(this.proc);
     this.kernelBase = this.readKernelBytes() ?? 0;
   }
 
@@ -355,6 +452,11 @@ export class LinuxSampler implements ProcessSampler {
     return text === null ? null : parseMeminfoKernelBytes(text);
   }
 
+  private readStatus(pid: number): ProcStatus | null {
+    const text = readProcFile(`${this.proc}/${pid}/status`);
+    return text === null ? null : parseProcStatus(text);
+  }
+
   private readStat(pid: number): ProcStat | null {
     const text = readProcFile(`${this.proc}/${pid}/stat`);
     return text === null ? null : parseProcStat(text);
@@ -365,20 +467,142 @@ export class LinuxSampler implements ProcessSampler {
     const t = Date.now();
     const now = performance.now();
 
-    // 1. The root: gone, zombie, or reused pid ends the series.
-    const root = this.readStat(this.pid);
-    if (!root || root.state === 'Z' || root.state === 'X' || root.state === 'x') return null;
-    if (this.rootStart === null) this.rootStart = root.starttime;
-    else if (root.starttime !== this.rootStart) return null;
+    // 1. The root: gone or a zombie ends the series.
+    const rootStatus = this.readStatus(this.pid);
+    if (!rootStatus || isGone(rootStatus.state)) return null;
+    const statuses = new Map<number, ProcStatus>([[this.pid, rootStatus]]);
 
-    // 2. The tree: parent pid of every process, cached for non-members.
-    const stats = new Map<number, ProcStat>([[this.pid, root]]);
+    // 2. The tree.
+    const tree = this.treeCadence.due(now) ? await this.scanTree(statuses, now, y) : this.knownTree(statuses);
+
+    // 3. Per member, every sample: status and fd count, O(1) each.
+    const next = new Map<number, Member>();
+    let rssBytes = 0;
+    let threads = 0;
+    let fds = 0;
+    for (const pid of tree) {
+      let st = statuses.get(pid);
+      if (!st) {
+        const fresh = this.readStatus(pid);
+        if (!fresh) continue;
+        st = fresh;
+      }
+      if (isGone(st.state)) continue;
+      const count = this.fdCount(pid);
+      if (count === null && !fs.existsSync(`${this.proc}/${pid}`)) continue; // gone in between
+      rssBytes += st.rssBytes;
+      threads += st.threads;
+      const m: Member = this.members.get(pid) ?? { pid };
+      if (count !== null) {
+        fds += count;
+        m.fdTable ??= { count: -1, current: count, byFd: new Map(), sockets: new Set(), dirty: false, lastFullAt: -Infinity };
+        m.fdTable.current = count;
+      }
+      next.set(pid, m);
+      await y.maybe();
+    }
+    if (!next.has(this.pid)) return null; // the root went away mid-sample
+    this.members = next;
+
+    // 4. CPU time (and the root's identity) from stat, on its cadence.
+    if (this.cpuCadence.due(now)) {
+      const cost = y.meter();
+      let ticks = 0;
+      for (const m of this.members.values()) {
+        const st = this.readStat(m.pid);
+        if (!st) continue;
+        if (m.pid === this.pid) {
+          if (this.rootStart === null) this.rootStart = st.starttime;
+          else if (st.starttime !== this.rootStart) return null; // the pid now belongs to another process
+        }
+        const total = st.utime + st.stime;
+        const same = m.starttime === st.starttime && m.ticks !== undefined;
+        ticks += same ? Math.max(0, total - m.ticks!) : total;
+        m.starttime = st.starttime;
+        m.ticks = total;
+        await y.maybe();
+      }
+      if (this.cpuAt !== null) {
+        const dt = (now - this.cpuAt) / 1000;
+        if (dt > 0) this.cpuPercent = Math.round((ticks / CLK_TCK / dt) * 1000) / 10;
+      }
+      this.cpuAt = now;
+      this.cpuCadence.done(now, cost());
+      this.stats.cpuReads++;
+    }
+
+    // 5. Expensive parts, least recently run first, within the CPU budget.
+    const parts: Part[] = ['fds', 'tcp', 'pss'];
+    parts.sort((a, b) => this.lastRun[a] - this.lastRun[b]);
+    for (const part of parts) {
+      if (!this.isDue(part, now)) continue;
+      if (this.ranOnce[part] && !this.bucket.canRun()) continue;
+      const meter = y.meter();
+      if (part === 'fds') await this.scanFds(y, now);
+      else if (part === 'tcp') await this.scanTcp(y, now);
+      else await this.scanPss(y);
+      const cost = meter();
+      this.bucket.charge(cost);
+      if (part === 'pss') this.pssCost = cost;
+      if (part === 'tcp') this.tcpCost = cost;
+      this.stats.parts[part].runs++;
+      this.stats.parts[part].ms += cost;
+      this.lastRun[part] = performance.now();
+      this.ranOnce[part] = true;
+    }
+
+    // 6. Join: our socket inodes against the last TCP snapshot.
+    let connections = 0;
+    if (this.tcp) {
+      const holders = [...this.members.values()].filter((m) => m.fdTable && m.fdTable.sockets.size > 0);
+      // A socket shared by several processes (inherited across fork) counts once.
+      const seen = holders.length > 1 ? new Set<number>() : null;
+      for (const m of holders) {
+        for (const ino of m.fdTable!.sockets) {
+          if (seen) {
+            if (seen.has(ino)) continue;
+            seen.add(ino);
+          }
+          if (this.tcp.established.has(ino)) connections++;
+        }
+      }
+    }
+
+    const kernel = this.readKernelBytes();
+    if (this.closed) return null;
+    this.stats.samples++;
+    const sample: ResourceSample = {
+      t,
+      pid: this.pid,
+      processes: this.members.size,
+      rssBytes,
+      threads,
+      fds,
+      cpuPercent: this.cpuPercent,
+      connections,
+      kernelBytesDelta: kernel === null ? 0 : kernel - this.kernelBase,
+    };
+    if (this.wantPss && this.lastPss !== undefined) sample.pssBytes = this.lastPss;
+    return sample;
+  }
+
+  /**
+   * Scan /proc for the tree: the parent of every process (read from status; cached for
+   * non-members, which cannot become members except by pid reuse), then a walk down
+   * from the root. Fills `statuses` for the processes it read.
+   */
+  private async scanTree(statuses: Map<number, ProcStatus>, now: number, y: Yielder): Promise<number[]> {
+    // The cadence follows the cost of the listing itself (it grows with every task on
+    // the machine); reading the parents of new processes is a one-off, not charged.
+    const cost = y.meter();
     let names: string[];
     try {
       names = fs.readdirSync(this.proc);
     } catch {
       names = [];
     }
+    this.treeCadence.done(now, cost());
+    let refreshes = 0;
     const present = new Set<number>();
     const children = new Map<number, number[]>();
     for (const name of names) {
@@ -387,16 +611,17 @@ export class LinuxSampler implements ProcessSampler {
       const pid = Number(name);
       if (!Number.isSafeInteger(pid)) continue;
       present.add(pid);
+      if (pid === this.pid) continue;
       let ppid: number;
       const cached = this.parents.get(pid);
-      if (pid === this.pid) {
-        continue;
-      } else if (cached && !this.members.has(pid) && now - cached.at < PARENT_CACHE_MS) {
+      // Cached parents of non-members expire, to catch pid reuse; a few re-reads per scan.
+      if (cached && !this.members.has(pid) && (now - cached.at < PARENT_CACHE_MS || refreshes >= MAX_PARENT_REFRESHES)) {
         ppid = cached.ppid;
       } else {
-        const st = this.readStat(pid);
+        if (cached && !this.members.has(pid)) refreshes++;
+        const st = this.readStatus(pid);
         if (!st) continue;
-        stats.set(pid, st);
+        statuses.set(pid, st);
         ppid = st.ppid;
         this.parents.set(pid, { ppid, at: now });
         await y.maybe();
@@ -412,101 +637,28 @@ export class LinuxSampler implements ProcessSampler {
       const kids = children.get(tree[i]!);
       if (kids) for (const k of kids) tree.push(k);
     }
+    this.stats.treeScans++;
+    return tree;
+  }
 
-    // 3. Per member: O(1) reads.
-    const next = new Map<number, Member>();
-    const dt = this.prevAt === null ? 0 : (now - this.prevAt) / 1000;
-    let cpuTicks = 0;
-    let rssPages = 0;
-    let threads = 0;
-    let fds = 0;
-    for (const pid of tree) {
-      let st = stats.get(pid);
-      if (!st) {
-        const fresh = this.readStat(pid);
-        if (!fresh) continue;
-        st = fresh;
+  /** Between scans: the known members whose parent is still in the tree. */
+  private knownTree(statuses: Map<number, ProcStatus>): number[] {
+    const tree: number[] = [];
+    const inTree = new Set<number>();
+    // Map iteration order is insertion order: parents were inserted before children.
+    for (const pid of this.members.keys()) {
+      if (pid === this.pid) {
+        tree.push(pid);
+        inTree.add(pid);
+        continue;
       }
-      if (st.state === 'Z' || st.state === 'X' || st.state === 'x') continue;
-      const ticks = st.utime + st.stime;
-      const prev = this.members.get(pid);
-      const same = prev !== undefined && prev.starttime === st.starttime;
-      cpuTicks += same ? Math.max(0, ticks - prev.ticks) : ticks;
-      rssPages += st.rssPages;
-      threads += st.numThreads;
-      const m: Member = { pid, starttime: st.starttime, ticks };
-      if (same) {
-        m.fdTable = prev.fdTable;
-        m.pss = prev.pss;
-      }
-      const count = this.fdCount(pid);
-      if (count === null) {
-        // gone between reads, or not ours to read
-        if (!fs.existsSync(`${this.proc}/${pid}`)) continue;
-      } else {
-        fds += count;
-        m.fdTable ??= { count: -1, current: count, byFd: new Map(), sockets: new Set(), dirty: false, lastFullAt: -Infinity };
-        m.fdTable.current = count;
-      }
-      next.set(pid, m);
-      await y.maybe();
+      const st = this.readStatus(pid);
+      if (!st || !inTree.has(st.ppid)) continue;
+      statuses.set(pid, st);
+      tree.push(pid);
+      inTree.add(pid);
     }
-    if (!next.has(this.pid)) return null; // the root went away mid-sample
-    for (const [pid, m] of this.members) {
-      if (!next.has(pid) && m.fdTable && m.fdTable.sockets.size > 0) this.socketsChangedSinceTcp = true;
-    }
-    this.members = next;
-
-    // 4. Expensive parts, least recently run first, within the CPU budget.
-    const parts: Part[] = ['fds', 'tcp', 'pss'];
-    parts.sort((a, b) => this.lastRun[a] - this.lastRun[b]);
-    for (const part of parts) {
-      if (!this.isDue(part, now)) continue;
-      if (this.ranOnce[part] && !this.bucket.canRun()) continue;
-      const y0 = y.yieldedMs;
-      const w0 = performance.now();
-      if (part === 'fds') await this.scanFds(y, now);
-      else if (part === 'tcp') await this.scanTcp(y);
-      else await this.scanPss(y);
-      const cost = performance.now() - w0 - (y.yieldedMs - y0);
-      this.bucket.charge(cost);
-      if (process.env.METRICS_DEBUG) console.error('part', part, cost.toFixed(1));
-      this.lastRun[part] = performance.now();
-      this.ranOnce[part] = true;
-    }
-
-    // 5. Join: our socket inodes against the last TCP snapshot.
-    let connections = 0;
-    if (this.tcp) {
-      const seen = new Set<number>();
-      for (const m of this.members.values()) {
-        if (!m.fdTable) continue;
-        for (const ino of m.fdTable.sockets) {
-          if (seen.has(ino)) continue;
-          seen.add(ino);
-          if (this.tcp.established.has(ino)) connections++;
-        }
-      }
-    }
-
-    const kernel = this.readKernelBytes();
-    const cpuPercent = dt > 0 ? (cpuTicks / CLK_TCK / dt) * 100 : 0;
-    this.prevAt = now;
-    if (this.closed) return null;
-
-    const sample: ResourceSample = {
-      t,
-      pid: this.pid,
-      processes: this.members.size,
-      rssBytes: rssPages * this.pageSize,
-      threads,
-      fds,
-      cpuPercent: Math.round(cpuPercent * 10) / 10,
-      connections,
-      kernelBytesDelta: kernel === null ? 0 : kernel - this.kernelBase,
-    };
-    if (this.wantPss && this.lastPss !== undefined) sample.pssBytes = this.lastPss;
-    return sample;
+    return tree;
   }
 
   private fdCount(pid: number): number | null {
@@ -538,13 +690,14 @@ export class LinuxSampler implements ProcessSampler {
         this.tcp = null;
         return false;
       }
-      if (!this.tcp || this.socketsChangedSinceTcp) return true;
-      if (now - this.tcpAt > TCP_MAX_AGE_MS) return true;
+      if (!this.tcp || this.newSocketsSinceTcp) return true;
+      if (this.tcpSocketsSeen.tcp + this.tcpSocketsSeen.tcp6 === 0) return now - this.tcpAt > NON_TCP_RECHECK_MS;
+      if (now - this.tcpAt > Math.max(TCP_MAX_AGE_MS, CADENCE_FACTOR * this.tcpCost)) return true;
       const snmp = readProcFile(`${this.proc}/${this.pid}/net/snmp`);
       const sig = snmp === null ? '' : parseSnmpTcpSignature(snmp);
       return sig === '' || sig !== this.tcpSignature;
     }
-    return this.wantPss;
+    return this.wantPss && now - this.lastRun.pss >= Math.max(PSS_MIN_INTERVAL_MS, PSS_COST_FACTOR * this.pssCost);
   }
 
   /** Bring fd -> socket-inode maps up to date: incremental when only the count moved. */
@@ -555,6 +708,10 @@ export class LinuxSampler implements ProcessSampler {
       const full = ft.dirty || now - ft.lastFullAt > FULL_FD_RESCAN_MS;
       if (!full && ft.count === ft.current) continue;
       const dir = `${this.proc}/${m.pid}/fd`;
+      if (!full && ft.current > ft.count && ft.count >= 0 && this.addLowestFds(ft, dir)) {
+        await y.maybe();
+        continue;
+      }
       let list: string[];
       try {
         list = fs.readdirSync(dir);
@@ -563,7 +720,7 @@ export class LinuxSampler implements ProcessSampler {
       }
       await y.maybe();
       const live = new Set<number>();
-      let changed = false;
+      let added = false;
       for (const name of list) {
         const fd = Number(name);
         live.add(fd);
@@ -578,21 +735,21 @@ export class LinuxSampler implements ProcessSampler {
         const old = ft.byFd.get(fd);
         if (old !== ino) {
           if (old) ft.sockets.delete(old);
-          if (ino) ft.sockets.add(ino);
+          if (ino) {
+            ft.sockets.add(ino);
+            added = true;
+          }
           ft.byFd.set(fd, ino);
-          if (old || ino) changed = true;
         }
         if ((fd & 255) === 0) await y.maybe();
       }
+      // Closed sockets need no table read: they simply stop counting.
       for (const [fd, ino] of ft.byFd) {
         if (live.has(fd)) continue;
         ft.byFd.delete(fd);
-        if (ino) {
-          ft.sockets.delete(ino);
-          changed = true;
-        }
+        if (ino) ft.sockets.delete(ino);
       }
-      if (changed) this.socketsChangedSinceTcp = true;
+      if (added) this.newSocketsSinceTcp = true;
       ft.count = ft.current = live.size;
       ft.dirty = false;
       if (full) ft.lastFullAt = now;
@@ -600,14 +757,60 @@ export class LinuxSampler implements ProcessSampler {
     }
   }
 
-  /** Read the root's network namespace TCP tables (v4 and v6) once. */
-  private async scanTcp(y: Yielder): Promise<void> {
+  /**
+   * The fd count grew by k: Linux hands out the lowest free fd numbers, so the new fds
+   * are (almost always) the k lowest numbers we do not know. readlink just those instead
+   * of listing 10k fds; give up (false: do a full listing) if any of them is missing.
+   */
+  private addLowestFds(ft: FdTable, dir: string): boolean {
+    const k = ft.current - ft.count;
+    if (k > 4096) return false;
+    const found: Array<[number, number]> = [];
+    for (let fd = 0; found.length < k; fd++) {
+      if (ft.byFd.has(fd)) continue;
+      let ino: number;
+      try {
+        ino = socketInode(fs.readlinkSync(`${dir}/${fd}`));
+      } catch {
+        return false;
+      }
+      found.push([fd, ino]);
+    }
+    for (const [fd, ino] of found) {
+      ft.byFd.set(fd, ino);
+      if (ino) {
+        ft.sockets.add(ino);
+        this.newSocketsSinceTcp = true;
+      }
+    }
+    ft.count = ft.current;
+    return true;
+  }
+
+  /**
+   * Read the root's network namespace TCP tables once for the whole tree. Both tables
+   * when there are sockets not yet classified (or on the slow recheck); otherwise only
+   * the table(s) where our sockets were found last time (the v6 scan costs a good part
+   * of the v4 one even when it holds nothing).
+   */
+  private async scanTcp(y: Yielder, now: number): Promise<void> {
     const snmp = readProcFile(`${this.proc}/${this.pid}/net/snmp`);
     const signature = snmp === null ? '' : parseSnmpTcpSignature(snmp);
+    const ours = new Set<number>();
+    for (const m of this.members.values()) if (m.fdTable) for (const ino of m.fdTable.sockets) ours.add(ino);
+    const both =
+      !this.tcp ||
+      this.newSocketsSinceTcp ||
+      now - this.tcpAt > NON_TCP_RECHECK_MS ||
+      this.tcpSocketsSeen.tcp + this.tcpSocketsSeen.tcp6 === 0;
     const table: TcpTable = { established: new Set(), all: new Set() };
-    for (const name of ['tcp', 'tcp6']) {
+    const seen = { tcp: 0, tcp6: 0 };
+    for (const name of ['tcp', 'tcp6'] as const) {
+      if (!both && this.tcpSocketsSeen[name] === 0) continue;
+      const before = table.all.size;
       const text = await readLargeProcFile(`${this.proc}/${this.pid}/net/${name}`, y);
-      if (text !== null) parseTcpTable(text, table);
+      if (text !== null) parseTcpTable(text, table, ours);
+      seen[name] = table.all.size - before;
       await y.maybe();
     }
     // A socket of ours that the previous table knew and this one does not was closed:
@@ -628,7 +831,8 @@ export class LinuxSampler implements ProcessSampler {
     this.tcp = table;
     this.tcpAt = performance.now();
     this.tcpSignature = signature;
-    this.socketsChangedSinceTcp = false;
+    this.newSocketsSinceTcp = false;
+    this.tcpSocketsSeen = seen;
   }
 
   private async scanPss(y: Yielder): Promise<void> {
@@ -685,22 +889,3 @@ async function readLargeProcFile(path: string, y: Yielder): Promise<string | nul
   return Buffer.concat(chunks).toString('latin1');
 }
 
-/**
- * Page size, for the rss field of /proc/<pid>/stat (in pages): VmRSS (kB) of our own
- * process over its statm resident pages, rounded to a known page size. 4096 if unsure.
- */
-function detectPageSize(proc: string): number {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const statm = readProcFile(`${proc}/self/statm`);
-    const status = readProcFile(`${proc}/self/status`);
-    if (statm === null || status === null) break;
-    const pages = Number(statm.split(' ')[1]);
-    const m = /^VmRSS:\s+(\d+)\s*kB/m.exec(status);
-    if (!m || !(pages > 0)) break;
-    const ratio = (Number(m[1]) * 1024) / pages;
-    for (const size of [4096, 16384, 65536, 8192]) {
-      if (Math.abs(ratio - size) / size < 0.05) return size;
-    }
-  }
-  return 4096;
-}

@@ -12,6 +12,12 @@ export type { ResourceSample };
 
 export const PROTOCOL = 'what-is-async.v1';
 export const WS_PATH = '/ws';
+/**
+ * The demo server marks the deck it serves with <meta name=SERVER_META content=PROTOCOL>;
+ * a deck without it (the static site) replays recordings instead of probing for a server.
+ */
+export const SERVER_META = 'what-is-async-demo-server';
+export const serverMetaTag = (): string => `<meta name="${SERVER_META}" content="${PROTOCOL}">`;
 /** Largest frame a client may send; input and control messages are tiny. */
 export const MAX_CLIENT_PAYLOAD = 64 * 1024;
 export const MAX_SESSION_ID = 0xffffffff;

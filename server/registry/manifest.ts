@@ -72,6 +72,20 @@ export const manifestSchema = z
     timeLimitSeconds: z.number().int().min(1).max(3600),
     /** True when the demo reads the keyboard (a chat client, a REPL). */
     interactive: z.boolean().default(false),
+    /** How `record` runs it: a demo that runs until stopped needs a length and maybe some typing. */
+    recording: z
+      .strictObject({
+        /** Stop the recording after this long if the demo has not ended by itself. */
+        maxSeconds: z.number().min(1).max(600).default(30),
+        /** Parameters for the recording, where the defaults would take too long. */
+        params: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).default({}),
+        /** Keys typed at given seconds after start, e.g. a chat line. */
+        input: z.array(z.strictObject({ at: z.number().min(0), data: z.string().min(1) })).default([]),
+        /** Size of the recorded terminal: the samples are written for 80 columns. */
+        cols: z.number().int().min(40).max(300).default(80),
+        rows: z.number().int().min(10).max(100).default(24),
+      })
+      .prefault({}),
   })
   .superRefine((m, ctx) => {
     if (m.defaultVariant !== undefined && !(m.defaultVariant in m.variants)) {

@@ -24,7 +24,7 @@ let widgets: Promise<WidgetsModule> | undefined;
 
 async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
   if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted)')) return;
-  (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
+  await (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
 }
 
 void Reveal.initialize({
@@ -37,7 +37,10 @@ void Reveal.initialize({
   slideNumber: 'c/t',
   transition: 'slide',
   plugins: [Notes, Highlight],
-}).then(() => mountWidgetsIn(Reveal.getCurrentSlide()));
+}).then(() =>
+  // The print view lays out every slide at once: each shows its demo's final snapshot.
+  mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide()),
+);
 
 Reveal.on('slidechanged', (ev) => void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide));
 Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));

@@ -5,8 +5,8 @@ import { mountMeters } from './meters/mount-meters.js';
 
 export { refitAll };
 
-export function mountSlideWidgets(slide: Element): void {
-  for (const el of slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')) mountTerminal(el);
+export async function mountSlideWidgets(slide: Element): Promise<void> {
+  await Promise.all([...slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')].map(mountTerminal));
   // Meters follow terminals, so they mount after them.
   for (const el of slide.querySelectorAll<HTMLElement>('.live-meters:not(.lm-mounted)')) mountMeters(el);
 }

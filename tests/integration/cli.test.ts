@@ -63,7 +63,7 @@ describe('run', () => {
     [['run', 'hello', '--colour', 'red'], /demo "hello" has no parameter --colour; its parameters: --count, --delay/],
     [['run', 'hello', '--count'], /--count needs a value/],
     [['compare', 'hello', 'blocking', 'selectors', 'x'], /at most 2 variants/],
-    [['frobnicate'], /unknown command "frobnicate"; commands: list, run, compare, serve, doctor/],
+    [['frobnicate'], /unknown command "frobnicate"; commands: list, run, compare, record, serve, doctor/],
   ])('%j exits 2 naming the problem and the choices', async (args, pattern) => {
     const r = await cli(args);
     expect(r.code).toBe(2);

@@ -157,6 +157,10 @@ export class MeterWidget {
           col.reset();
           this.queueRedraw();
         }),
+        inp.source.on('reset', () => {
+          col.reset();
+          this.queueRedraw();
+        }),
         inp.source.on('metrics', (m) => {
           col.add(m);
           if (inputs.length === 1) Object.assign(el.dataset, col.el.dataset);

@@ -76,6 +76,10 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
     if (this.session !== undefined && bytes > 0) this.conn.send({ type: 'ack', session: this.session, bytes });
   }
 
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async unavailable(): Promise<string | undefined> {
     const { demos } = await this.conn.welcomed();
     const demo = demos.find((d) => d.id === this.request.demo);

@@ -9,6 +9,8 @@ export interface SourceEvents {
   metrics: MetricsMessage;
   /** A problem worth showing: the demo refused to start, or the server went away. */
   error: string;
+  /** A replay jumped: clear the screen and meters; what happened up to the new point follows. */
+  reset: void;
 }
 
 export type Listener<T> = (value: T) => void;
@@ -39,7 +41,25 @@ export interface DemoRequest {
   params?: Record<string, number | boolean | string> | undefined;
 }
 
+/** What a replay offers beyond a live source: play/pause, speed, seek, and where it came from. */
+export interface ReplayControls {
+  readonly duration: number;
+  readonly position: number;
+  readonly playing: boolean;
+  readonly speed: number;
+  /** "recorded on 2026-11-26, Debian 12, 2 cores, Python 3.11.7" */
+  readonly recordedLabel: string;
+  pause(): void;
+  resume(): void;
+  setSpeed(speed: number): void;
+  seek(seconds: number): void;
+}
+
 export interface DemoSource extends Emitter<SourceEvents> {
+  /** Present on replays, once loaded. */
+  readonly replay?: ReplayControls | undefined;
+  /** Loads what the source needs before the first start (a replay's files); live sources are ready at once. */
+  ready(): Promise<void>;
   start(size: { cols: number; rows: number }): void;
   stop(): void;
   input(data: string): void;

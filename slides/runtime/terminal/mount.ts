@@ -1,6 +1,9 @@
 // Turns a `<div class="live-terminal" data-demo=… data-variant=…>` into a running widget.
 // Loaded only when a slide with a terminal is shown, so xterm.js is not in the first load.
 import { LiveSource } from '../sources/live-source.js';
+import { ReplaySource } from '../sources/replay-source.js';
+import { pageMode } from '../sources/page-mode.js';
+import type { DemoRequest, DemoSource } from '../sources/source.js';
 import { TerminalWidget } from './terminal-widget.js';
 
 const widgets = new WeakMap<HTMLElement, TerminalWidget>();
@@ -22,19 +25,37 @@ function parseParams(el: HTMLElement): Record<string, number | boolean | string>
   }
 }
 
-export function mountTerminal(el: HTMLElement): TerminalWidget {
-  const existing = widgets.get(el);
-  if (existing) return existing;
+const pending = new WeakMap<HTMLElement, Promise<TerminalWidget>>();
+
+/** The deck's own folder: recordings live beside index.html, wherever the site is hosted. */
+function siteBase(): string {
+  return new URL('./', document.baseURI).href;
+}
+
+function sourceFor(mode: Awaited<ReturnType<typeof pageMode>>, request: DemoRequest): DemoSource {
+  return mode === 'live' ? new LiveSource(request) : new ReplaySource(request, siteBase());
+}
+
+export function mountTerminal(el: HTMLElement): Promise<TerminalWidget> {
+  let p = pending.get(el);
+  if (!p) pending.set(el, (p = create(el)));
+  return p;
+}
+
+async function create(el: HTMLElement): Promise<TerminalWidget> {
+  const mode = await pageMode();
   const demo = el.dataset.demo ?? '';
   const variant = el.dataset.variant;
-  const source = new LiveSource({ demo, variant, params: parseParams(el) });
+  el.dataset.mode = mode;
+  const source = sourceFor(mode, { demo, variant, params: parseParams(el) });
   const widget = new TerminalWidget(el, source, {
     title: el.dataset.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
     fontSize: Number(el.dataset.fontSize ?? 16),
+    snapshot: mode === 'snapshot',
   });
   widgets.set(el, widget);
   el.liveTerminal = widget;
-  if (el.dataset.autostart !== undefined) widget.run();
+  if (el.dataset.autostart !== undefined && mode !== 'snapshot') widget.run();
   return widget;
 }
 

@@ -7,6 +7,7 @@ import '@xterm/xterm/css/xterm.css';
 import { describeExit } from '../../../server/protocol/protocol.js';
 import type { DemoSource } from '../sources/source.js';
 import { useBestRenderer } from './renderer.js';
+import { ReplayBar } from './replay-bar.js';
 
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
@@ -19,6 +20,8 @@ const ACK_BATCH = 8 * 1024;
 export interface TerminalWidgetOptions {
   title: string;
   fontSize: number;
+  /** Show the final screen of a replay as static HTML (print view, speaker-view previews). */
+  snapshot?: boolean;
 }
 
 export class TerminalWidget {
@@ -32,11 +35,12 @@ export class TerminalWidget {
   private pendingAck = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private state: TerminalState = 'idle';
+  private replayBar: ReplayBar | undefined;
 
   constructor(
     readonly el: HTMLElement,
     readonly source: DemoSource,
-    opts: TerminalWidgetOptions,
+    private readonly opts: TerminalWidgetOptions,
   ) {
     el.replaceChildren();
     el.classList.add('lt-mounted');
@@ -81,10 +85,12 @@ export class TerminalWidget {
     });
     this.term.loadAddon(this.fit);
     this.term.open(this.screen);
-    void useBestRenderer(this.term, (r) => (el.dataset.renderer = r)).then((r) => {
-      el.dataset.renderer = r;
-      this.refit();
-    });
+    if (!opts.snapshot) {
+      void useBestRenderer(this.term, (r) => (el.dataset.renderer = r)).then((r) => {
+        el.dataset.renderer = r;
+        this.refit();
+      });
+    } else el.dataset.renderer = 'dom';
     this.refit();
     this.term.onData((data) => {
       if (this.state === 'running') this.source.input(data);
@@ -93,6 +99,10 @@ export class TerminalWidget {
     this.resizeObserver.observe(this.screen);
 
     this.unsubscribe.push(
+      source.on('reset', () => {
+        this.term.reset();
+        this.setState('idle');
+      }),
       source.on('started', () => this.setState('running')),
       source.on('output', (bytes) => this.term.write(bytes, () => this.acknowledge(bytes.byteLength))),
       source.on('exit', (msg) => {
@@ -100,6 +110,7 @@ export class TerminalWidget {
         const ok = msg.reason === 'exited' && msg.code === 0;
         this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(msg)} ──${RESET}\r\n`);
         this.setState('exited');
+        this.replayBar?.update();
       }),
       source.on('error', (message) => {
         this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n`);
@@ -108,15 +119,55 @@ export class TerminalWidget {
     );
     this.setState('idle');
     void source.unavailable().then((why) => {
-      if (!why || this.state !== 'idle') return;
-      this.term.write(`${DIM}${why}${RESET}\r\n`);
-      this.setState('error');
-      this.buttons.run.disabled = this.buttons.restart.disabled = true;
+      if (why) {
+        if (this.state !== 'idle') return;
+        this.term.write(`${DIM}${why}${RESET}\r\n`);
+        this.setState('error');
+        this.buttons.run.disabled = this.buttons.restart.disabled = true;
+        return;
+      }
+      if (source.replay) this.setUpReplay();
     });
   }
 
+  private setUpReplay(): void {
+    const replay = this.source.replay!;
+    this.el.dataset.mode = 'replay';
+    this.buttons.run.textContent = '▶ Play';
+    this.buttons.run.title = 'Play the recording';
+    this.buttons.stop.textContent = '❚❚ Pause';
+    this.buttons.stop.title = 'Pause the recording';
+    this.replayBar = new ReplayBar(replay);
+    this.el.append(this.replayBar.el);
+    this.refit();
+    if (this.opts.snapshot) {
+      replay.seek(replay.duration);
+      this.term.write('', () => void this.freeze());
+    }
+  }
+
+  /** Replaces the terminal with static HTML of its screen: prints, and costs nothing to keep. */
+  private async freeze(): Promise<void> {
+    const { SerializeAddon } = await import('@xterm/addon-serialize');
+    const serialize = new SerializeAddon();
+    this.term.loadAddon(serialize);
+    const html = serialize.serializeAsHTML({ includeGlobalBackground: true });
+    const pre = new DOMParser().parseFromString(html, 'text/html').querySelector('pre');
+    const snap = document.createElement('div');
+    snap.className = 'lt-snapshot';
+    if (pre) snap.append(pre);
+    this.resizeObserver.disconnect();
+    this.screen.replaceChildren(snap);
+    this.el.dataset.snapshot = 'true';
+    this.frozenText = this.text();
+    this.term.dispose();
+  }
+
+  private frozenText: string | undefined;
+
   /** The terminal's whole text (scrollback and screen), one line per row: for tests and scripts. */
   text(): string {
+    if (this.frozenText !== undefined) return this.frozenText;
     const buf = this.term.buffer.active;
     const lines: string[] = [];
     for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
@@ -131,7 +182,9 @@ export class TerminalWidget {
     this.state = state;
     this.el.dataset.state = state;
     this.status.textContent = { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
-    const active = state === 'starting' || state === 'running';
+    const paused = state === 'running' && this.source.replay?.playing === false;
+    this.el.dataset.paused = String(paused);
+    const active = (state === 'starting' || state === 'running') && !paused;
     this.buttons.run.disabled = active;
     this.buttons.stop.disabled = !active;
     this.buttons.restart.disabled = state === 'idle';
@@ -151,7 +204,8 @@ export class TerminalWidget {
   }
 
   refit(): void {
-    if (!this.screen.isConnected || this.screen.clientWidth === 0) return;
+    if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined) return;
+    // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
     try {
       this.fit.fit();
     } catch {
@@ -161,16 +215,32 @@ export class TerminalWidget {
   }
 
   run(): void {
+    const replay = this.source.replay;
+    if (replay && this.state === 'running' && !replay.playing) {
+      replay.resume();
+      this.setState(this.state);
+      this.replayBar?.update();
+      return;
+    }
     if (this.state === 'starting' || this.state === 'running') return;
     this.refit();
     this.term.reset();
     this.pendingAck = 0;
     this.setState('starting');
     this.source.start({ cols: this.term.cols, rows: this.term.rows });
-    this.term.focus();
+    if (this.source.replay) {
+      this.setState(this.state); // the replay started playing after its 'started' event
+      this.replayBar?.update();
+    } else this.term.focus();
   }
 
   stop(): void {
+    const replay = this.source.replay;
+    if (replay) {
+      replay.pause();
+      this.setState(this.state);
+      return;
+    }
     if (this.state === 'starting' || this.state === 'running') this.source.stop();
   }
 
@@ -180,6 +250,7 @@ export class TerminalWidget {
   }
 
   destroy(): void {
+    this.replayBar?.destroy();
     this.resizeObserver.disconnect();
     for (const off of this.unsubscribe) off();
     this.source.dispose();

@@ -1,0 +1,61 @@
+// `record [demo [variant]]`: runs demo variants for real and writes their recordings, which
+// the static site replays.
+import { relative } from 'node:path';
+import type { Registry } from '../registry/registry.js';
+import { recordVariant } from '../recording/recorder.js';
+import { recordedOn } from '../recording/recorded-on.js';
+import { pickDemo } from './demo-args.js';
+import { UsageError } from './usage-error.js';
+
+export const RECORD_HELP = `Usage: what-is-async record [demo [variant]] [--sample-hz N]
+
+Runs every demo variant (or one demo, or one variant) for real and writes, per variant,
+demos/<demo>/recordings/<variant>.cast (asciicast v2: "asciinema play" plays it) and
+<variant>.metrics.jsonl (its meters on the same clock). The static site replays them.
+`;
+
+export async function recordCommand(args: string[], registry: Registry): Promise<number> {
+  if (args.includes('-h') || args.includes('--help')) {
+    process.stdout.write(RECORD_HELP);
+    return 0;
+  }
+  let sampleHz = 4;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--sample-hz') {
+      sampleHz = Number(args[++i]);
+      if (!Number.isFinite(sampleHz) || sampleHz <= 0 || sampleHz > 20) throw new UsageError('--sample-hz must be a number above 0, at most 20');
+    } else if (args[i]!.startsWith('--')) throw new UsageError(`unknown option ${args[i]}; record takes --sample-hz`);
+    else positional.push(args[i]!);
+  }
+  const demos = positional[0] ? [pickDemo(registry, positional[0], 'record')] : [...registry.values()];
+  const jobs = demos.flatMap((d) => {
+    const variants = Object.keys(d.manifest.variants);
+    if (positional[1] && !variants.includes(positional[1])) {
+      throw new UsageError(`demo "${d.manifest.id}" has no variant "${positional[1]}"; its variants: ${variants.join(', ')}`);
+    }
+    return (positional[1] ? [positional[1]] : variants).map((v) => ({ demo: d, variant: v }));
+  });
+  const on = recordedOn();
+  process.stdout.write(`Recording ${jobs.length} variant(s) on ${on.os}, ${on.machine}, Python ${on.python}\n`);
+  let failed = 0;
+  for (const [i, job] of jobs.entries()) {
+    const name = `${job.demo.manifest.id} · ${job.variant}`;
+    const prefix = `[${i + 1}/${jobs.length}] ${name}`;
+    const tty = process.stdout.isTTY;
+    process.stdout.write(`${prefix} …${tty ? '' : '\n'}`);
+    try {
+      const r = await recordVariant(job.demo, job.variant, {
+        sampleHz,
+        recordedOn: on,
+        onProgress: (s, n) => tty && process.stdout.write(`\r${prefix} … ${s.toFixed(0)} s, ${n} events`),
+      });
+      process.stdout.write(`${tty ? '\r\x1b[2K' : ''}${prefix}: ${r.seconds.toFixed(1)} s, ${r.events} events, ${r.samples} samples → ${relative(process.cwd(), r.castFile)}\n`);
+    } catch (err) {
+      failed++;
+      process.stdout.write(`${tty ? '\r\x1b[2K' : ''}${prefix}: FAILED: ${(err as Error).message}\n`);
+    }
+  }
+  process.stdout.write(failed ? `${failed} recording(s) failed.\n` : 'Done.\n');
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+// Recordings of real demo runs: what the static site replays through the same widgets.
+// Per variant, two files in demos/<id>/recordings/:
+//   <variant>.cast          asciicast v2 (plays in asciinema's own tools): a JSON header line,
+//                           then [seconds, "o" | "i" | "r" | "m", data] events
+//   <variant>.metrics.jsonl a JSON header line, then one metrics record a line on the same
+//                           clock, and a final exit record
+// Dependency-free: the browser parses these too.
+import type { ResourceSample, ExitMessage } from './protocol.js';
+
+export interface RecordedOn {
+  machine: string;
+  os: string;
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  python: string;
+  node: string;
+  date: string;
+}
+
+export interface CastHeader {
+  version: 2;
+  width: number;
+  height: number;
+  timestamp: number;
+  duration?: number;
+  title: string;
+  env: { TERM: string; SHELL?: string };
+  /** Our own fields; asciinema ignores keys it does not know. */
+  what_is_async: { demo: string; variant: string; params: Record<string, number | boolean | string>; recordedOn: RecordedOn };
+}
+
+export type CastEvent = [number, 'o' | 'i' | 'r' | 'm', string];
+
+export interface MetricsHeader {
+  version: 1;
+  demo: string;
+  variant: string;
+  hz: number;
+  recordedOn: RecordedOn;
+}
+
+export interface MetricsRecord {
+  t: number;
+  type: 'metrics';
+  sample: ResourceSample;
+  perConnectionBytes: number | null;
+  kernelBytesSinceBaseline: number;
+}
+
+export interface ExitRecord extends Pick<ExitMessage, 'code' | 'signal' | 'reason'> {
+  t: number;
+  type: 'exit';
+}
+
+export interface Recording {
+  header: CastHeader;
+  events: CastEvent[];
+  metrics: MetricsRecord[];
+  exit: ExitRecord | undefined;
+  /** Seconds from start to the last event or record. */
+  duration: number;
+}
+
+export function recordingPaths(variant: string): { cast: string; metrics: string } {
+  return { cast: `${variant}.cast`, metrics: `${variant}.metrics.jsonl` };
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Parses both files; throws with a plain message on a malformed one. */
+export function parseRecording(castText: string, metricsText: string): Recording {
+  const [head, ...rest] = lines(castText);
+  if (!head) throw new Error('empty recording');
+  const header = JSON.parse(head) as CastHeader;
+  if (header.version !== 2) throw new Error(`not an asciicast v2 recording (version ${String(header.version)})`);
+  const events = rest.map((l) => JSON.parse(l) as CastEvent);
+  const records = lines(metricsText).slice(1).map((l) => JSON.parse(l) as MetricsRecord | ExitRecord);
+  const metrics = records.filter((r): r is MetricsRecord => r.type === 'metrics');
+  const exit = records.find((r): r is ExitRecord => r.type === 'exit');
+  const duration = Math.max(events.at(-1)?.[0] ?? 0, metrics.at(-1)?.t ?? 0, exit?.t ?? 0);
+  return { header, events, metrics, exit, duration };
+}

@@ -1,0 +1,91 @@
+// Records one real run of a demo variant: its terminal as asciicast v2 and its meters as a
+// metrics track on the same clock.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Demo } from '../registry/registry.js';
+import { planLaunch } from '../session/demo-launcher.js';
+import { runLocal } from '../cli/local-run.js';
+import type { CastEvent, CastHeader, ExitRecord, MetricsHeader, MetricsRecord, RecordedOn } from '../protocol/recording.js';
+import { recordingPaths } from '../protocol/recording.js';
+import type { RunSummary } from '../cli/run-summary.js';
+
+export interface RecordResult {
+  castFile: string;
+  metricsFile: string;
+  events: number;
+  samples: number;
+  seconds: number;
+  summary: RunSummary;
+}
+
+export async function recordVariant(
+  demo: Demo,
+  variant: string,
+  opts: { sampleHz: number; recordedOn: RecordedOn; outDir?: string; onProgress?: (seconds: number, events: number) => void },
+): Promise<RecordResult> {
+  const m = demo.manifest;
+  const rec = m.recording;
+  const launch = planLaunch(new Map([[m.id, demo]]), { demo: m.id, variant, params: rec.params });
+  if (!launch.ok) throw new Error(launch.message);
+  const plan = launch.plan;
+
+  const t0 = performance.now();
+  const now = () => Math.round(performance.now() - t0) / 1000;
+  const events: CastEvent[] = [];
+  const metrics: MetricsRecord[] = [];
+  const decoder = new TextDecoder('utf-8'); // streaming: a character split across reads stays whole
+  const run = runLocal({
+    plan,
+    cols: rec.cols,
+    rows: rec.rows,
+    sampleHz: opts.sampleHz,
+    onOutput: (bytes, done) => {
+      const text = decoder.decode(bytes, { stream: true });
+      if (text) events.push([now(), 'o', text]);
+      done();
+    },
+    onMetrics: (x) => metrics.push({ t: now(), type: 'metrics', sample: x.sample, perConnectionBytes: x.perConnectionBytes, kernelBytesSinceBaseline: x.kernelBytesSinceBaseline }),
+  });
+  const typing = rec.input.map(({ at, data }) =>
+    setTimeout(() => {
+      events.push([now(), 'i', data]);
+      run.session.write(data);
+    }, at * 1000),
+  );
+  const progress = setInterval(() => opts.onProgress?.(now(), events.length), 1000);
+  const limit = setTimeout(() => {
+    events.push([now(), 'm', 'recording length reached: stopped']);
+    void run.stop();
+  }, rec.maxSeconds * 1000);
+  let summary: RunSummary;
+  try {
+    summary = await run.finished;
+  } finally {
+    clearTimeout(limit);
+    clearInterval(progress);
+    typing.forEach(clearTimeout);
+  }
+  const tail = decoder.decode();
+  if (tail) events.push([now(), 'o', tail]);
+  const exit: ExitRecord = { t: now(), type: 'exit', ...summary.exit };
+
+  const outDir = opts.outDir ?? join(demo.dir, 'recordings');
+  mkdirSync(outDir, { recursive: true });
+  const paths = recordingPaths(variant);
+  const header: CastHeader = {
+    version: 2,
+    width: rec.cols,
+    height: rec.rows,
+    timestamp: Math.floor(Date.now() / 1000),
+    duration: exit.t,
+    title: `${m.title} · ${m.variants[variant]!.title}`,
+    env: { TERM: 'xterm-256color' },
+    what_is_async: { demo: m.id, variant, params: plan.params, recordedOn: opts.recordedOn },
+  };
+  const metricsHeader: MetricsHeader = { version: 1, demo: m.id, variant, hz: opts.sampleHz, recordedOn: opts.recordedOn };
+  const castFile = join(outDir, paths.cast);
+  const metricsFile = join(outDir, paths.metrics);
+  writeFileSync(castFile, [header, ...events].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(metricsFile, [metricsHeader, ...metrics, exit].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  return { castFile, metricsFile, events: events.length, samples: metrics.length, seconds: exit.t, summary };
+}
