@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     case 'compare':
       return compareCommand(rest, registry());
     case 'record':
-      return recordCommand(rest, registry());
+      return recordCommand(rest, registry(), join(ROOT, 'slides/chapters'));
     case 'doctor':
       return doctorCommand(rest);
     case undefined:

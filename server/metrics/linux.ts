@@ -121,41 +121,43 @@ export interface TcpTable {
 }
 
 /**
- * Parse /proc/net/tcp or /proc/net/tcp6 text into `into`. Columns (see the kernel's
+ * Parse /proc/net/tcp or /proc/net/tcp6 (bytes, or latin1 text) into `into`. Columns (see the kernel's
  * Documentation/networking/proc_net_tcp.rst): sl local rem st tx:rx tr:when retrnsmt uid
  * timeout inode ... — st is hex (01 = ESTABLISHED). Rows with inode 0 (TIME_WAIT and
  * others owned by no fd) are skipped; with `only`, so is every inode not in it.
  *
- * It runs over megabytes at 10k sockets, so it avoids splitting: the kernel prints
+ * It runs over megabytes at 10k sockets, so it works on the bytes read (no string,
+ * no split, little garbage): the kernel prints
  * `%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu` (v6 addresses
  * are 32 hex digits), i.e. fixed widths up to retrnsmt; only uid and timeout vary.
  */
-export function parseTcpTable(text: string, into: TcpTable, only?: Set<number>): void {
-  const len = text.length;
-  let pos = text.indexOf('\n') + 1; // header
+export function parseTcpTable(data: Uint8Array | string, into: TcpTable, only?: Set<number>): void {
+  const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const len = b.length;
+  let pos = b.indexOf(10 /* \n */) + 1; // header
   if (pos <= 0) return;
   while (pos < len) {
-    let eol = text.indexOf('\n', pos);
+    let eol = b.indexOf(10, pos);
     if (eol < 0) eol = len;
-    const colon = text.indexOf(':', pos);
-    const addrEnd = colon < 0 ? -1 : text.indexOf(' ', colon + 2);
+    const colon = b.indexOf(58 /* : */, pos);
+    const addrEnd = colon < 0 ? -1 : b.indexOf(32, colon + 2);
     if (colon < 0 || addrEnd < 0 || addrEnd > eol) {
       pos = eol + 1;
       continue;
     }
     const addrLen = addrEnd - (colon + 2); // 13 for IPv4, 37 for IPv6
     const st = colon + 2 + 2 * (addrLen + 1);
-    const established = text.charCodeAt(st) === 48 /* 0 */ && text.charCodeAt(st + 1) === 49; /* 1 */
+    const established = b[st] === 48 /* 0 */ && b[st + 1] === 49; /* 1 */
     // skip " tx:rx tr:when retrnsmt", then the variable-width uid and timeout
     let i = st + 2 + 1 + 17 + 1 + 11 + 1 + 8;
     for (let skip = 0; skip < 2; skip++) {
-      while (i < eol && text.charCodeAt(i) === 32) i++;
-      while (i < eol && text.charCodeAt(i) !== 32) i++;
+      while (i < eol && b[i] === 32) i++;
+      while (i < eol && b[i] !== 32) i++;
     }
-    while (i < eol && text.charCodeAt(i) === 32) i++;
+    while (i < eol && b[i] === 32) i++;
     let inode = 0;
     for (; i < eol; i++) {
-      const d = text.charCodeAt(i) - 48;
+      const d = b[i]! - 48;
       if (d < 0 || d > 9) break;
       inode = inode * 10 + d;
     }
@@ -353,6 +355,8 @@ const TCP_MAX_AGE_MS = 5_000;
  * between socket() and connect().
  */
 const NON_TCP_RECHECK_MS = 30_000;
+/** A TCP read held back this long by the budget goes before the fd scan. */
+const TCP_STARVE_MS = 2_000;
 /** PSS moves slowly and costs a page-table walk: at most once a second, and ~0.7 % of a core. */
 const PSS_MIN_INTERVAL_MS = 1_000;
 const PSS_COST_FACTOR = 150;
@@ -399,15 +403,21 @@ export class LinuxSampler implements ProcessSampler {
   private cpuPercent = 0;
 
   private lastRun: Record<Part, number> = { fds: -Infinity, tcp: -Infinity, pss: -Infinity };
+  /** since when a due TCP read has been held back by the budget */
+  private tcpOwedSince: number | null = null;
   private ranOnce: Record<Part, boolean> = { fds: false, tcp: false, pss: false };
   private tcp: TcpTable | null = null;
   private tcpAt = -Infinity;
   private tcpSignature = '';
-  /** a socket inode appeared that the last TCP table read has not classified */
-  private newSocketsSinceTcp = true;
+  /** our sockets found in /proc/net/{unix,udp,udp6} when they appeared: never TCP */
+  private other = new Set<number>();
+  /** our sockets in neither TCP table at the last read (and not in `other`) */
+  private notInTcp = new Set<number>();
   /** how many of our sockets the last TCP table read found (any state), per table */
   private tcpSocketsSeen = { tcp: 0, tcp6: 0 };
   private tcpCost = 0;
+  /** kept between TCP table reads (it grows to the table size, ~1.5 MB per 10k rows) */
+  private tcpBuffer = { buf: Buffer.allocUnsafe(64 * 1024) };
   private pssCost = 0;
   private lastPss: number | undefined;
 
@@ -416,6 +426,8 @@ export class LinuxSampler implements ProcessSampler {
     samples: 0,
     treeScans: 0,
     cpuReads: 0,
+    /** sockets counted in the last sample's connections without a TCP table read yet */
+    provisionalConnections: 0,
     parts: { fds: { runs: 0, ms: 0 }, tcp: { runs: 0, ms: 0 }, pss: { runs: 0, ms: 0 } },
   };
 
@@ -445,6 +457,7 @@ export class LinuxSampler implements ProcessSampler {
     this.members.clear();
     this.parents.clear();
     this.tcp = null;
+    this.tcpBuffer.buf = Buffer.alloc(0);
   }
 
   private readKernelBytes(): number | null {
@@ -517,6 +530,7 @@ export class LinuxSampler implements ProcessSampler {
         }
         const total = st.utime + st.stime;
         const same = m.starttime === st.starttime && m.ticks !== undefined;
+        if (m.starttime !== undefined && !same) m.fdTable = undefined; // pid reused: forget its fds
         ticks += same ? Math.max(0, total - m.ticks!) : total;
         m.starttime = st.starttime;
         m.ticks = total;
@@ -531,12 +545,20 @@ export class LinuxSampler implements ProcessSampler {
       this.stats.cpuReads++;
     }
 
-    // 5. Expensive parts, least recently run first, within the CPU budget.
-    const parts: Part[] = ['fds', 'tcp', 'pss'];
-    parts.sort((a, b) => this.lastRun[a] - this.lastRun[b]);
+    // 5. Expensive parts within the CPU budget: the fd scan first (it finds the sockets
+    //    the others look at), unless the TCP read has been kept waiting for a while.
+    const tcpStarved = this.tcpOwedSince !== null && now - this.tcpOwedSince > TCP_STARVE_MS;
+    const parts: Part[] = tcpStarved ? ['tcp', 'fds', 'pss'] : ['fds', 'tcp', 'pss'];
     for (const part of parts) {
-      if (!this.isDue(part, now)) continue;
-      if (this.ranOnce[part] && !this.bucket.canRun()) continue;
+      if (!this.isDue(part, now)) {
+        if (part === 'tcp') this.tcpOwedSince = null;
+        continue;
+      }
+      if (this.ranOnce[part] && !this.bucket.canRun()) {
+        if (part === 'tcp') this.tcpOwedSince ??= now;
+        continue;
+      }
+      if (part === 'tcp') this.tcpOwedSince = null;
       const meter = y.meter();
       if (part === 'fds') await this.scanFds(y, now);
       else if (part === 'tcp') await this.scanTcp(y, now);
@@ -551,22 +573,10 @@ export class LinuxSampler implements ProcessSampler {
       this.ranOnce[part] = true;
     }
 
-    // 6. Join: our socket inodes against the last TCP snapshot.
-    let connections = 0;
-    if (this.tcp) {
-      const holders = [...this.members.values()].filter((m) => m.fdTable && m.fdTable.sockets.size > 0);
-      // A socket shared by several processes (inherited across fork) counts once.
-      const seen = holders.length > 1 ? new Set<number>() : null;
-      for (const m of holders) {
-        for (const ino of m.fdTable!.sockets) {
-          if (seen) {
-            if (seen.has(ino)) continue;
-            seen.add(ino);
-          }
-          if (this.tcp.established.has(ino)) connections++;
-        }
-      }
-    }
+    // 6. Join: our socket inodes against the last TCP snapshot (plus provisional ones).
+    const sc = this.socketCounts();
+    const connections = sc.established + sc.provisional;
+    this.stats.provisionalConnections = sc.provisional;
 
     const kernel = this.readKernelBytes();
     if (this.closed) return null;
@@ -671,9 +681,41 @@ export class LinuxSampler implements ProcessSampler {
     }
   }
 
-  private hasSockets(): boolean {
-    for (const m of this.members.values()) if (m.fdTable && m.fdTable.sockets.size > 0) return true;
-    return false;
+  /** Our socket inodes, each once (a socket inherited by several processes counts once). */
+  private ourSockets(): Set<number> | Iterable<number>[] {
+    const holders = [...this.members.values()].filter((m) => m.fdTable && m.fdTable.sockets.size > 0);
+    if (holders.length <= 1) return holders.map((m) => m.fdTable!.sockets);
+    const all = new Set<number>();
+    for (const m of holders) for (const ino of m.fdTable!.sockets) all.add(ino);
+    return all;
+  }
+
+  /**
+   * Classify our sockets against what the last reads said: ESTABLISHED, other TCP, not
+   * TCP (unix/UDP), in no table (unknown), or new since the last TCP read (provisional:
+   * counted as ESTABLISHED until a TCP table read says otherwise — accepted and freshly
+   * connected sockets are, and it keeps the count moving during a ramp when reading
+   * the tables is expensive).
+   */
+  private socketCounts(): { established: number; tcp: number; unknown: number; provisional: number } {
+    const c = { established: 0, tcp: 0, unknown: 0, provisional: 0 };
+    if (this.members.size === 0) return c;
+    const count = (ino: number): void => {
+      if (this.tcp?.all.has(ino)) {
+        c.tcp++;
+        if (this.tcp.established.has(ino)) c.established++;
+      } else if (this.other.has(ino)) {
+        // unix or UDP
+      } else if (this.notInTcp.has(ino)) {
+        c.unknown++;
+      } else {
+        c.provisional++;
+      }
+    };
+    const ours = this.ourSockets();
+    if (ours instanceof Set) for (const ino of ours) count(ino);
+    else for (const set of ours) for (const ino of set) count(ino);
+    return c;
   }
 
   private isDue(part: Part, now: number): boolean {
@@ -686,12 +728,9 @@ export class LinuxSampler implements ProcessSampler {
       return false;
     }
     if (part === 'tcp') {
-      if (!this.hasSockets()) {
-        this.tcp = null;
-        return false;
-      }
-      if (!this.tcp || this.newSocketsSinceTcp) return true;
-      if (this.tcpSocketsSeen.tcp + this.tcpSocketsSeen.tcp6 === 0) return now - this.tcpAt > NON_TCP_RECHECK_MS;
+      const c = this.socketCounts();
+      if (c.provisional > 0) return true;
+      if (c.tcp === 0) return c.unknown > 0 && now - this.tcpAt > NON_TCP_RECHECK_MS;
       if (now - this.tcpAt > Math.max(TCP_MAX_AGE_MS, CADENCE_FACTOR * this.tcpCost)) return true;
       const snmp = readProcFile(`${this.proc}/${this.pid}/net/snmp`);
       const sig = snmp === null ? '' : parseSnmpTcpSignature(snmp);
@@ -702,13 +741,14 @@ export class LinuxSampler implements ProcessSampler {
 
   /** Bring fd -> socket-inode maps up to date: incremental when only the count moved. */
   private async scanFds(y: Yielder, now: number): Promise<void> {
+    const added: number[] = [];
     for (const m of this.members.values()) {
       const ft = m.fdTable;
       if (!ft) continue;
       const full = ft.dirty || now - ft.lastFullAt > FULL_FD_RESCAN_MS;
       if (!full && ft.count === ft.current) continue;
       const dir = `${this.proc}/${m.pid}/fd`;
-      if (!full && ft.current > ft.count && ft.count >= 0 && this.addLowestFds(ft, dir)) {
+      if (!full && ft.current > ft.count && ft.count >= 0 && this.addLowestFds(ft, dir, added)) {
         await y.maybe();
         continue;
       }
@@ -720,7 +760,6 @@ export class LinuxSampler implements ProcessSampler {
       }
       await y.maybe();
       const live = new Set<number>();
-      let added = false;
       for (const name of list) {
         const fd = Number(name);
         live.add(fd);
@@ -737,7 +776,7 @@ export class LinuxSampler implements ProcessSampler {
           if (old) ft.sockets.delete(old);
           if (ino) {
             ft.sockets.add(ino);
-            added = true;
+            added.push(ino);
           }
           ft.byFd.set(fd, ino);
         }
@@ -749,11 +788,40 @@ export class LinuxSampler implements ProcessSampler {
         ft.byFd.delete(fd);
         if (ino) ft.sockets.delete(ino);
       }
-      if (added) this.newSocketsSinceTcp = true;
       ft.count = ft.current = live.size;
       ft.dirty = false;
       if (full) ft.lastFullAt = now;
       await y.maybe();
+    }
+    if (added.length > 0) this.classifyOther(added);
+  }
+
+  /**
+   * Which of these new sockets are unix or UDP sockets (/proc/net/unix, udp, udp6 of the
+   * root's namespace: small tables, cheap to read), so that they are never taken for
+   * TCP connections nor make the TCP tables worth reading.
+   */
+  private classifyOther(added: number[]): void {
+    const fresh = new Set(added);
+    const found: TcpTable = { established: new Set(), all: new Set() };
+    const unix = readProcFile(`${this.proc}/${this.pid}/net/unix`);
+    if (unix !== null) {
+      for (const line of unix.split('\n')) {
+        // Num RefCount Protocol Flags Type St Inode Path
+        const ino = Number(line.trim().split(/\s+/)[6]);
+        if (fresh.has(ino)) found.all.add(ino);
+      }
+    }
+    for (const name of ['udp', 'udp6']) {
+      const text = readProcFile(`${this.proc}/${this.pid}/net/${name}`);
+      if (text !== null) parseTcpTable(text, found, fresh); // same columns as tcp
+    }
+    for (const ino of found.all) this.other.add(ino);
+    if (this.other.size > 4096) {
+      // drop sockets we no longer hold
+      const ours = new Set<number>();
+      for (const m of this.members.values()) if (m.fdTable) for (const ino of m.fdTable.sockets) ours.add(ino);
+      for (const ino of this.other) if (!ours.has(ino)) this.other.delete(ino);
     }
   }
 
@@ -762,7 +830,7 @@ export class LinuxSampler implements ProcessSampler {
    * are (almost always) the k lowest numbers we do not know. readlink just those instead
    * of listing 10k fds; give up (false: do a full listing) if any of them is missing.
    */
-  private addLowestFds(ft: FdTable, dir: string): boolean {
+  private addLowestFds(ft: FdTable, dir: string, added: number[]): boolean {
     const k = ft.current - ft.count;
     if (k > 4096) return false;
     const found: Array<[number, number]> = [];
@@ -780,7 +848,7 @@ export class LinuxSampler implements ProcessSampler {
       ft.byFd.set(fd, ino);
       if (ino) {
         ft.sockets.add(ino);
-        this.newSocketsSinceTcp = true;
+        added.push(ino);
       }
     }
     ft.count = ft.current;
@@ -800,7 +868,7 @@ export class LinuxSampler implements ProcessSampler {
     for (const m of this.members.values()) if (m.fdTable) for (const ino of m.fdTable.sockets) ours.add(ino);
     const both =
       !this.tcp ||
-      this.newSocketsSinceTcp ||
+      this.socketCounts().provisional > 0 ||
       now - this.tcpAt > NON_TCP_RECHECK_MS ||
       this.tcpSocketsSeen.tcp + this.tcpSocketsSeen.tcp6 === 0;
     const table: TcpTable = { established: new Set(), all: new Set() };
@@ -808,8 +876,8 @@ export class LinuxSampler implements ProcessSampler {
     for (const name of ['tcp', 'tcp6'] as const) {
       if (!both && this.tcpSocketsSeen[name] === 0) continue;
       const before = table.all.size;
-      const text = await readLargeProcFile(`${this.proc}/${this.pid}/net/${name}`, y);
-      if (text !== null) parseTcpTable(text, table, ours);
+      const bytes = await readLargeProcFile(`${this.proc}/${this.pid}/net/${name}`, this.tcpBuffer, y);
+      if (bytes !== null) parseTcpTable(bytes, table, ours);
       seen[name] = table.all.size - before;
       await y.maybe();
     }
@@ -831,8 +899,16 @@ export class LinuxSampler implements ProcessSampler {
     this.tcp = table;
     this.tcpAt = performance.now();
     this.tcpSignature = signature;
-    this.newSocketsSinceTcp = false;
     this.tcpSocketsSeen = seen;
+    // Forget sockets we no longer hold; the rest of ours is either TCP, unix/UDP, or unknown.
+    const other = new Set<number>();
+    const notInTcp = new Set<number>();
+    for (const ino of ours) {
+      if (this.other.has(ino)) other.add(ino);
+      else if (!table.all.has(ino)) notInTcp.add(ino);
+    }
+    this.other = other;
+    this.notInTcp = notInTcp;
   }
 
   private async scanPss(y: Yielder): Promise<void> {
@@ -857,25 +933,27 @@ export class LinuxSampler implements ProcessSampler {
   }
 }
 
-/** Read a possibly multi-megabyte procfs file, yielding to the event loop between chunks. */
-async function readLargeProcFile(path: string, y: Yielder): Promise<string | null> {
+/**
+ * Read a possibly multi-megabyte procfs file into `holder.buf` (grown as needed and kept,
+ * so a sampler re-reads its TCP tables without fresh garbage), yielding to the event loop
+ * between chunks. Returns the bytes read (a view of holder.buf), or null.
+ */
+async function readLargeProcFile(path: string, holder: { buf: Buffer }, y: Yielder): Promise<Buffer | null> {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch {
     return null;
   }
-  const chunks: Buffer[] = [];
-  let buf = Buffer.allocUnsafe(256 * 1024);
   let used = 0;
   try {
     for (;;) {
-      if (used === buf.length) {
-        chunks.push(buf);
-        buf = Buffer.allocUnsafe(buf.length);
-        used = 0;
+      if (used === holder.buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(64 * 1024, holder.buf.length * 2));
+        holder.buf.copy(bigger, 0, 0, used);
+        holder.buf = bigger;
       }
-      const n = fs.readSync(fd, buf, used, buf.length - used, null);
+      const n = fs.readSync(fd, holder.buf, used, holder.buf.length - used, null);
       if (n <= 0) break;
       used += n;
       await y.maybe();
@@ -885,7 +963,6 @@ async function readLargeProcFile(path: string, y: Yielder): Promise<string | nul
   } finally {
     fs.closeSync(fd);
   }
-  chunks.push(buf.subarray(0, used));
-  return Buffer.concat(chunks).toString('latin1');
+  return holder.buf.subarray(0, used);
 }
 

@@ -19,8 +19,8 @@ export interface ResourceSample {
    * Proportional set size summed over the tree, bytes (Linux `smaps_rollup`; shared pages
    * are split between the processes sharing them, so the sum is not inflated by fork).
    * Absent where unreadable (other platforms, permissions). Walking the page tables is
-   * expensive for huge address spaces, so the Linux sampler may refresh it less often
-   * than every sample and repeat the last value in between.
+   * expensive, so the Linux sampler refreshes it at most once a second (less often for
+   * huge address spaces, e.g. every ~2 s at 10k threads) and repeats the last value.
    */
   pssBytes?: number;
   /** Threads summed over the tree. */
@@ -30,12 +30,17 @@ export interface ResourceSample {
   /**
    * CPU use of the tree over the interval since the previous sample, in % of ONE core
    * (100 = one core busy; a multi-threaded tree can exceed 100). 0 on the first sample.
+   * Linux reads CPU time less often when that read is expensive (the kernel sums it over
+   * every thread: every ~3rd sample at 10k threads) and repeats the value in between.
    */
   cpuPercent: number;
   /**
    * TCP sockets in state ESTABLISHED owned by the tree (IPv4 and IPv6), each socket once.
    * A connection whose both ends live in the tree (e.g. a process talking to its own
-   * listener over loopback) counts twice: two sockets.
+   * listener over loopback) counts twice: two sockets. Linux: re-derived only when the
+   * tree's sockets or the namespace's TCP counters change, within the cost budget, so
+   * with ~10k sockets in the namespace it can trail the truth by seconds during a ramp
+   * (see SamplerOptions.costBudget); with hundreds it is fresh every sample.
    */
   connections: number;
   /**
@@ -68,9 +73,12 @@ export interface SamplerOptions {
    */
   pss?: boolean;
   /**
-   * Linux: fraction of one core each expensive, optional part of a sample (TCP table
-   * scan, full fd rescan, PSS) may use on average; its refresh interval stretches to
-   * keep under it. Default 0.02 (2 %). Counts, RSS, threads and CPU are read every sample.
+   * Linux: fraction of one core that the expensive, optional parts of sampling (mapping
+   * fds to sockets, reading the TCP tables, PSS) may use on average, together; they
+   * run less often to stay under it. Default 0.02 (2 %). Raise it (e.g. 0.05) for a demo
+   * that ramps to ~10k connections and should show the count following within a second
+   * or two: one read of the TCP tables costs ~30-100 ms of CPU at 10-30k rows (TIME_WAIT
+   * rows of earlier runs count too). Threads, fds, RSS and CPU are not budgeted.
    */
   costBudget?: number;
   /** Linux: procfs mount point (default "/proc"); for tests. */

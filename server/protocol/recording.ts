@@ -62,8 +62,18 @@ export interface Recording {
   duration: number;
 }
 
-export function recordingPaths(variant: string): { cast: string; metrics: string } {
-  return { cast: `${variant}.cast`, metrics: `${variant}.metrics.jsonl` };
+/**
+ * A recording's file name: the variant, and the parameters a slide set, if any (a slide that
+ * runs pizza with 10 clients replays a run with 10 clients): `asyncio@clients=10`.
+ */
+export function recordingKey(variant: string, params?: Record<string, number | boolean | string>): string {
+  const keys = Object.keys(params ?? {}).sort();
+  return keys.length ? `${variant}@${keys.map((k) => `${k}=${String(params![k])}`).join(',')}` : variant;
+}
+
+export function recordingPaths(variant: string, params?: Record<string, number | boolean | string>): { cast: string; metrics: string } {
+  const key = recordingKey(variant, params);
+  return { cast: `${key}.cast`, metrics: `${key}.metrics.jsonl` };
 }
 
 function lines(text: string): string[] {

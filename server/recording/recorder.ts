@@ -21,11 +21,18 @@ export interface RecordResult {
 export async function recordVariant(
   demo: Demo,
   variant: string,
-  opts: { sampleHz: number; recordedOn: RecordedOn; outDir?: string; onProgress?: (seconds: number, events: number) => void },
+  opts: {
+    sampleHz: number;
+    recordedOn: RecordedOn;
+    /** Parameters a slide sets: recorded under their own file name; otherwise the manifest's recording parameters. */
+    slideParams?: Record<string, number | boolean | string> | undefined;
+    outDir?: string;
+    onProgress?: (seconds: number, events: number) => void;
+  },
 ): Promise<RecordResult> {
   const m = demo.manifest;
   const rec = m.recording;
-  const launch = planLaunch(new Map([[m.id, demo]]), { demo: m.id, variant, params: rec.params });
+  const launch = planLaunch(new Map([[m.id, demo]]), { demo: m.id, variant, params: opts.slideParams ?? rec.params });
   if (!launch.ok) throw new Error(launch.message);
   const plan = launch.plan;
 
@@ -71,7 +78,7 @@ export async function recordVariant(
 
   const outDir = opts.outDir ?? join(demo.dir, 'recordings');
   mkdirSync(outDir, { recursive: true });
-  const paths = recordingPaths(variant);
+  const paths = recordingPaths(variant, opts.slideParams);
   const header: CastHeader = {
     version: 2,
     width: rec.cols,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plugin } from 'vite';
 
-const FILE = /^[a-z][a-z0-9-]*\.(cast|metrics\.jsonl)$/;
+const FILE = /^[a-z][a-z0-9-]*(@[A-Za-z0-9=.,_-]+)?\.(cast|metrics\.jsonl)$/;
 
 function recordingFiles(demosDir: string): { demo: string; file: string; path: string }[] {
   if (!existsSync(demosDir)) return [];
@@ -28,8 +28,8 @@ export function recordings(demosDir: string): Plugin {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const m = /^\/recordings\/([a-z][a-z0-9-]*)\/([^/?]+)/.exec(req.url ?? '');
-        if (!m || !FILE.test(m[2]!)) return next();
-        const path = join(demosDir, m[1]!, 'recordings', m[2]!);
+        if (!m || !FILE.test(decodeURIComponent(m[2]!))) return next();
+        const path = join(demosDir, m[1]!, 'recordings', decodeURIComponent(m[2]!));
         if (!existsSync(path)) return next();
         res.setHeader('content-type', m[2]!.endsWith('.cast') ? 'application/x-asciicast' : 'application/jsonl');
         res.end(readFileSync(path));

@@ -36,6 +36,8 @@ void Reveal.initialize({
   progress: true,
   slideNumber: 'c/t',
   transition: 'slide',
+  // A printed handout: one page per slide, fragments shown together.
+  pdfSeparateFragments: false,
   plugins: [Notes, Highlight],
 }).then(() =>
   // The print view lays out every slide at once: each shows its demo's final snapshot.

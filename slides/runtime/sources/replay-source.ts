@@ -46,12 +46,12 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
 
   private async load(): Promise<void> {
     const variant = this.request.variant ?? 'default';
-    const paths = recordingPaths(variant);
+    const paths = recordingPaths(variant, this.request.params);
     const base = `${this.baseUrl}recordings/${this.request.demo}/`;
     try {
       const [cast, metrics] = await Promise.all(
         [paths.cast, paths.metrics].map(async (p) => {
-          const res = await fetch(base + p);
+          const res = await fetch(base + encodeURIComponent(p));
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           return res.text();
         }),

@@ -132,7 +132,6 @@ export class TerminalWidget {
 
   private setUpReplay(): void {
     const replay = this.source.replay!;
-    this.el.dataset.mode = 'replay';
     this.buttons.run.textContent = '▶ Play';
     this.buttons.run.title = 'Play the recording';
     this.buttons.stop.textContent = '❚❚ Pause';

@@ -1,0 +1,95 @@
+// The published talk: the built site on a plain static server under a sub-path, no demo
+// server behind it. Demos replay real recordings; print and phones work too.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { join } from 'node:path';
+import { launchBrowser, gotoSlide } from '../helpers/browser.js';
+import { serveStatic, type StaticSite } from '../helpers/static-server.js';
+import { ROOT } from '../helpers/server.js';
+
+let site: StaticSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await serveStatic(join(ROOT, 'dist'), '/what-is-async/');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+describe('the static site', () => {
+  it('replays a recorded demo to its end, with its meters, and says when it was recorded', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(site.url);
+    await page.waitForFunction(() => window.Reveal?.isReady());
+    await gotoSlide(page, 'chat-demo');
+    const term = '#chat-asyncio';
+    await page.waitForSelector(`${term}[data-mode="replay"] .lt-replay`);
+    expect(await page.textContent(`${term} .lt-recorded`)).toMatch(/^recorded on \d{4}-\d\d-\d\d · .*Python 3\./);
+    await page.click(`${term} button[data-action="run"]`);
+    await page.selectOption(`${term} .lt-speed`, '4');
+    await page.waitForSelector(`${term}[data-state="exited"]`, { timeout: 30_000 });
+    const text = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
+    expect(text).toMatch(/Chat room on 127\.0\.0\.1/);
+    expect(text).toMatch(/alice: /);
+    const meters = await page.$eval('#chat-demo .live-meters', (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(Number(meters.samples)).toBeGreaterThan(10);
+    expect(Number(meters.rssBytes)).toBeGreaterThan(5 * 2 ** 20);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('seeks: the screen is rebuilt up to the chosen moment', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${site.url}#/hello-demo`);
+    await page.waitForFunction(() => window.Reveal?.isReady());
+    const term = '#hello-demo .live-terminal[data-variant="blocking"]';
+    await page.waitForSelector(`${term} .lt-replay`);
+    await page.click(`${term} button[data-action="run"]`);
+    await page.waitForSelector(`${term}[data-state="exited"]`, { timeout: 20_000 });
+    const all = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
+    expect(all).toMatch(/3 requests in/);
+    // Back to the start: only the first lines are on screen again.
+    await page.$eval(`${term} .lt-seek`, (el) => {
+      const input = el as HTMLInputElement;
+      input.value = '0.05';
+      input.dispatchEvent(new Event('input'));
+    });
+    const early = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
+    expect(early).not.toMatch(/3 requests in/);
+    await page.close();
+  });
+
+  it('prints every demo slide with a snapshot of its final screen and meters', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${site.url}?print-pdf`);
+    await page.waitForFunction(() => window.Reveal?.isReady());
+    const count = await page.$$eval('.live-terminal', (els) => els.length);
+    await page.waitForFunction((n) => document.querySelectorAll('.live-terminal[data-snapshot="true"], .live-terminal[data-state="error"]').length === n, count, { timeout: 20_000 });
+    const snap = await page.$eval('#chat-asyncio .lt-snapshot', (el) => el.textContent ?? '');
+    expect(snap).toMatch(/Chat room on 127\.0\.0\.1/);
+    expect(await page.$eval('#chat-demo .live-meters', (el) => Number((el as HTMLElement).dataset.samples))).toBeGreaterThan(10);
+    // Nothing blank: every snapshot has text.
+    const blanks = await page.$$eval('.live-terminal[data-snapshot="true"] .lt-snapshot', (els) => els.filter((e) => !(e.textContent ?? '').trim()).length);
+    expect(blanks).toBe(0);
+    const pdf = await page.pdf({ width: '1280px', height: '720px', printBackground: true });
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  it('reads on a phone: scroll view, terminals as wide as the screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    await page.goto(site.url);
+    await page.waitForFunction(() => window.Reveal?.isReady());
+    expect(await page.evaluate(() => (window.Reveal as unknown as { isScrollView(): boolean }).isScrollView())).toBe(true);
+    const box = await page.$eval('#chat-asyncio', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
+    expect(box.width).toBeLessThanOrEqual(390);
+    expect(box.width).toBeGreaterThan(300);
+    await page.close();
+  });
+});
