@@ -39,10 +39,23 @@ void Reveal.initialize({
   // A printed handout: one page per slide, fragments shown together.
   pdfSeparateFragments: false,
   plugins: [Notes, Highlight],
-}).then(() =>
+}).then(() => {
+  addKeys();
   // The print view lays out every slide at once: each shows its demo's final snapshot.
-  mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide()),
-);
+  return mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
+});
+
+function addKeys(): void {
+  // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
+  Reveal.addKeyBinding({ keyCode: 90, key: 'Z', description: 'Zoom the terminals' }, () => {
+    void (widgets ??= import('./widgets.js')).then((m) => m.cycleZoom(document));
+  });
+  // T: the light theme, for bright rooms and washed-out projectors; T again for dark.
+  Reveal.addKeyBinding({ keyCode: 84, key: 'T', description: 'Light / dark theme' }, () => {
+    document.documentElement.classList.toggle('theme-light');
+  });
+}
 
 Reveal.on('slidechanged', (ev) => void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide));
 Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));
+

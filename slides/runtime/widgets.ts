@@ -1,9 +1,9 @@
 // The deck's lazily loaded half: terminals and meters, mounted when their slide is shown.
 // Kept out of the first load so the title slide appears at once.
-import { mountTerminal, refitAll } from './terminal/mount.js';
+import { mountTerminal, refitAll, cycleZoom } from './terminal/mount.js';
 import { mountMeters } from './meters/mount-meters.js';
 
-export { refitAll };
+export { refitAll, cycleZoom };
 
 export async function mountSlideWidgets(slide: Element): Promise<void> {
   await Promise.all([...slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')].map(mountTerminal));

@@ -55,6 +55,7 @@ async function create(el: HTMLElement): Promise<TerminalWidget> {
   });
   widgets.set(el, widget);
   el.liveTerminal = widget;
+  widget.applyScale(deckScale(), zoom);
   if (el.dataset.autostart !== undefined && mode !== 'snapshot') widget.run();
   return widget;
 }
@@ -63,7 +64,22 @@ export function widgetFor(el: HTMLElement): TerminalWidget | undefined {
   return widgets.get(el);
 }
 
-/** Refits every mounted terminal, e.g. after the deck rescales. */
+/** The presenter's terminal zoom (a key cycles it), on top of the deck's own scale. */
+export const ZOOMS = [1, 1.3, 1.6];
+let zoom = 1;
+
+function deckScale(): number {
+  return window.Reveal?.isReady() ? window.Reveal.getScale() : 1;
+}
+
+/** Rescales and refits every mounted terminal, e.g. after the deck rescales. */
 export function refitAll(root: ParentNode): void {
-  for (const el of root.querySelectorAll<HTMLElement>('.live-terminal.lt-mounted')) widgets.get(el)?.refit();
+  for (const el of root.querySelectorAll<HTMLElement>('.live-terminal.lt-mounted')) widgets.get(el)?.applyScale(deckScale(), zoom);
+}
+
+/** Cycles the terminals' zoom: bigger text for the back of the room, fewer columns. */
+export function cycleZoom(root: ParentNode): number {
+  zoom = ZOOMS[(ZOOMS.indexOf(zoom) + 1) % ZOOMS.length]!;
+  refitAll(root);
+  return zoom;
 }

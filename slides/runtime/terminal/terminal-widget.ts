@@ -202,6 +202,31 @@ export class TerminalWidget {
     this.pendingAck = 0;
   }
 
+  /**
+   * reveal.js scales the whole slide with a CSS transform; a terminal drawn under it is blurry
+   * and its mouse and selection land off target. So the screen undoes the deck's scale and
+   * draws at device size instead, with a font scaled by the deck's scale (and the presenter's
+   * zoom for the back of the room).
+   */
+  applyScale(deckScale: number, zoom: number): void {
+    if (this.frozenText !== undefined) return;
+    const s = deckScale > 0 && Number.isFinite(deckScale) ? deckScale : 1;
+    const style = this.screen.style;
+    if (s === 1) {
+      style.transform = style.width = style.height = '';
+    } else {
+      style.transformOrigin = '0 0';
+      style.transform = `scale(${1 / s})`;
+      style.width = `${100 * s}%`;
+      style.height = `${100 * s}%`;
+    }
+    const size = Math.round(this.opts.fontSize * s * zoom * 10) / 10;
+    if (this.term.options.fontSize !== size) this.term.options.fontSize = size;
+    this.el.dataset.fontSize = String(size);
+    this.el.dataset.zoom = String(zoom);
+    this.refit();
+  }
+
   refit(): void {
     if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined) return;
     // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
