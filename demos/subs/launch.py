@@ -1,0 +1,89 @@
+"""Run a server and its load generator as separate processes; show both.
+
+The meters follow the server alone: the load generator is its sibling, not
+its child. Ctrl-C, SIGTERM or SIGHUP stop them all, quietly.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def exit_on_signals(cleanup=None):
+    """Ctrl-C, SIGTERM or SIGHUP end this program at once, with no traceback."""
+    def stop(signum, frame):
+        cleanup()
+        os._exit(128 + signum)  # sockets close with the process
+    for sig in SIGNALS:  # default action: the kernel ends the process
+        signal.signal(sig, stop if cleanup else signal.SIG_DFL)
+
+
+def _interrupt(signum, frame):
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)  # once is enough
+    raise KeyboardInterrupt
+
+
+def _relay(pipe):
+    for line in pipe:
+        print(line, end="", flush=True)
+
+
+def _start(script, args, env):
+    return subprocess.Popen([sys.executable, os.path.join(HERE, script), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, env=env, text=True)
+
+
+def _stop(procs):
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 1.0
+    for proc in procs:
+        try:
+            proc.wait(max(0.01, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run(programs):
+    """Start each program in turn; "{port}" in one's arguments becomes the
+    port the program before it announced. Waits for the last one."""
+    for sig in SIGNALS:
+        signal.signal(sig, _interrupt)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.setdefault("DEMO_T0", repr(time.time()))  # one clock for every process
+    procs, port, code = [], None, 1
+    try:
+        for script, *args in programs:
+            args = [port if a == "{port}" else a for a in args]
+            procs.append(_start(script, args, env))
+            if len(procs) < len(programs):
+                first = procs[-1].stdout.readline()  # "... on 127.0.0.1:PORT"
+                print(first, end="", flush=True)
+                found = re.search(r"127\.0\.0\.\d+:(\d+)", first)
+                if not found:
+                    print(procs[-1].stdout.read(), end="", flush=True)
+                    return 1
+                port = found.group(1)
+        for proc in procs:
+            threading.Thread(target=_relay, args=(proc.stdout,),
+                             daemon=True).start()
+        code = procs[-1].wait()
+    except KeyboardInterrupt:
+        code = 130
+    finally:
+        _stop(procs)
+    if code == 130:
+        print("Stopped.", flush=True)
+    return code
