@@ -63,8 +63,12 @@ export class SessionMeter {
       hz: this.opts.hz,
       onSample: (sample) => {
         // The baseline is the latest sample taken before load: the program has started and
-        // holds no more connections than it ever did, so later growth is the load's.
-        if (!baseline || sample.connections <= baseline.connections) baseline = sample;
+        // holds no more connections than it ever did, so later growth is the load's. The
+        // sampler may refresh its TCP table less often than its fd count, so a jump in open
+        // files also says that load has begun.
+        const beforeLoad = !baseline || (sample.connections <= baseline.connections && sample.fds - baseline.fds < MIN_CONNECTIONS_FOR_PER_CONNECTION);
+        if (beforeLoad) baseline = sample;
+        baseline ??= sample;
         const added = sample.connections - baseline.connections;
         this.opts.onMetrics({
           sample,
