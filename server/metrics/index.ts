@@ -11,6 +11,8 @@ import { LinuxSampler } from './linux.js';
 import type { ProcessSampler, ResourceSample, SamplerOptions } from './sample.js';
 
 export type { ProcessSampler, ResourceSample, SamplerOptions } from './sample.js';
+export { DarwinSampler } from './darwin.js';
+export { LinuxSampler } from './linux.js';
 
 /** A sampler for the process tree rooted at `pid`, for this platform (Linux or macOS). */
 export function createSampler(pid: number, opts: SamplerOptions = {}): ProcessSampler {

@@ -12,7 +12,8 @@
  *   stat("/proc/<pid>/fd").size = open fd count         ~0.01 ms (Linux >= 6.2)
  *   readdir /proc/<pid>/fd with 10k fds                 ~7-10 ms
  *   readlink of 10k /proc/<pid>/fd/N                    ~40-48 ms
- *   /proc/<pid>/net/tcp, 10k sockets (1.5 MB)           ~20-30 ms, nearly all in the kernel
+ *   /proc/<pid>/net/tcp, 10k rows (1.5 MB; every row   ~20-30 ms, nearly all in the kernel
+ *     of the namespace, TIME_WAIT too)
  *   /proc/<pid>/smaps_rollup, 10k threads (20k VMAs)    ~12 ms
  *   fs/promises instead of sync                         1.5-3x the CPU for the same reads
  *
@@ -20,11 +21,17 @@
  * O(1) each. On a cadence that stretches with their measured cost (each kept to ~0.5 %
  * of a core; every sample for ordinary processes): the /proc scan that discovers new
  * children, and /proc/<pid>/stat for CPU time (between two reads cpuPercent repeats).
- * Within a CPU budget (token bucket, `costBudget`, default 2 % of a core) and only when
- * something changed: mapping fds to socket inodes (incrementally: only new fd numbers
- * are readlink'ed), reading the TCP tables (once per sample for the whole tree, from the
- * root's network namespace), PSS. Between refreshes their last result is reused: at 10k
- * sockets the connection count can lag a second or two; at a few hundred it is fresh.
+ *
+ * Connections: when an fd count grows, only the new fd numbers are readlink'ed (Linux
+ * hands out the lowest free numbers), and new sockets found in the small unix/UDP
+ * tables are set aside. Any other new socket counts as ESTABLISHED at once,
+ * provisionally, until the TCP tables (/proc/<root>/net/tcp{,6}: one read for the whole
+ * tree) are read again and say what it is; that read, full fd listings (counts that
+ * shrank, a 15 s safety rescan) and PSS run within a CPU budget (token bucket,
+ * `costBudget`, default 2 % of a core) and only when something changed. So during a
+ * 10k ramp the count follows the accepted sockets at once and is confirmed when the
+ * budget allows (seconds when the namespace holds tens of thousands of rows); a
+ * listener opened meanwhile is counted until then.
  *
  * Sync reads, because they cost far less CPU than fs/promises here; to keep the demo
  * server's event loop responsive, long stretches of work yield every ~4 ms.
@@ -326,6 +333,8 @@ interface FdTable {
   sockets: Set<number>;
   /** set when a socket of ours vanished from the TCP table: an fd may have been reused */
   dirty: boolean;
+  /** the lowest-free-fd guess failed: wait for a listing */
+  noGuess?: boolean;
   lastFullAt: number;
 }
 
@@ -335,6 +344,13 @@ interface Member {
   starttime?: number;
   ticks?: number;
   fdTable?: FdTable;
+}
+
+interface SocketCounts {
+  established: number;
+  tcp: number;
+  unknown: number;
+  provisional: number;
 }
 
 interface CachedParent {
@@ -347,12 +363,14 @@ type Part = 'fds' | 'tcp' | 'pss';
 const PARENT_CACHE_MS = 10_000;
 const MAX_PARENT_REFRESHES = 16;
 const FULL_FD_RESCAN_MS = 15_000;
-/** Re-read the TCP tables at least this often while the tree holds TCP sockets (catches ESTABLISHED -> CLOSE_WAIT). */
+/**
+ * Re-read the TCP tables at least this often while the tree holds TCP sockets, to catch
+ * changes that move no counter (ESTABLISHED -> CLOSE_WAIT); longer when a read is costly.
+ */
 const TCP_MAX_AGE_MS = 5_000;
 /**
- * Sockets that were in neither TCP table are almost always unix/UDP sockets (e.g. Node's
- * stdio socketpairs); re-check them this rarely, in case one was a TCP socket caught
- * between socket() and connect().
+ * Sockets in neither the TCP nor the unix/UDP tables (netlink, raw, or a TCP socket
+ * caught between socket() and connect()): re-check them this rarely.
  */
 const NON_TCP_RECHECK_MS = 30_000;
 /** A TCP read held back this long by the budget goes before the fd scan. */
@@ -419,6 +437,9 @@ export class LinuxSampler implements ProcessSampler {
   /** kept between TCP table reads (it grows to the table size, ~1.5 MB per 10k rows) */
   private tcpBuffer = { buf: Buffer.allocUnsafe(64 * 1024) };
   private pssCost = 0;
+  /** bumped whenever our sockets or what we know about them change (memoizes socketCounts) */
+  private sockVersion = 0;
+  private countsMemo: { version: number; counts: SocketCounts } | null = null;
   private lastPss: number | undefined;
 
   /** What the sampler did, for the bench: samples, tree scans, CPU reads, budgeted parts (CPU ms). */
@@ -515,6 +536,7 @@ export class LinuxSampler implements ProcessSampler {
       await y.maybe();
     }
     if (!next.has(this.pid)) return null; // the root went away mid-sample
+    for (const [pid, m] of this.members) if (!next.has(pid) && m.fdTable?.sockets.size) this.sockVersion++;
     this.members = next;
 
     // 4. CPU time (and the root's identity) from stat, on its cadence.
@@ -530,7 +552,10 @@ export class LinuxSampler implements ProcessSampler {
         }
         const total = st.utime + st.stime;
         const same = m.starttime === st.starttime && m.ticks !== undefined;
-        if (m.starttime !== undefined && !same) m.fdTable = undefined; // pid reused: forget its fds
+        if (m.starttime !== undefined && !same) {
+          m.fdTable = undefined; // pid reused: forget its fds
+          this.sockVersion++;
+        }
         ticks += same ? Math.max(0, total - m.ticks!) : total;
         m.starttime = st.starttime;
         m.ticks = total;
@@ -545,8 +570,10 @@ export class LinuxSampler implements ProcessSampler {
       this.stats.cpuReads++;
     }
 
-    // 5. Expensive parts within the CPU budget: the fd scan first (it finds the sockets
-    //    the others look at), unless the TCP read has been kept waiting for a while.
+    // 5. Sockets behind new fds (cost follows the change), then the expensive parts
+    //    within the CPU budget: the fd listing first (it finds the sockets the others
+    //    look at), unless the TCP read has been kept waiting for a while.
+    await this.scanNewFds(y);
     const tcpStarved = this.tcpOwedSince !== null && now - this.tcpOwedSince > TCP_STARVE_MS;
     const parts: Part[] = tcpStarved ? ['tcp', 'fds', 'pss'] : ['fds', 'tcp', 'pss'];
     for (const part of parts) {
@@ -697,8 +724,10 @@ export class LinuxSampler implements ProcessSampler {
    * connected sockets are, and it keeps the count moving during a ramp when reading
    * the tables is expensive).
    */
-  private socketCounts(): { established: number; tcp: number; unknown: number; provisional: number } {
-    const c = { established: 0, tcp: 0, unknown: 0, provisional: 0 };
+  private socketCounts(): SocketCounts {
+    if (this.countsMemo && this.countsMemo.version === this.sockVersion) return this.countsMemo.counts;
+    const c: SocketCounts = { established: 0, tcp: 0, unknown: 0, provisional: 0 };
+    this.countsMemo = { version: this.sockVersion, counts: c };
     if (this.members.size === 0) return c;
     const count = (ino: number): void => {
       if (this.tcp?.all.has(ino)) {
@@ -739,7 +768,23 @@ export class LinuxSampler implements ProcessSampler {
     return this.wantPss && now - this.lastRun.pss >= Math.max(PSS_MIN_INTERVAL_MS, PSS_COST_FACTOR * this.pssCost);
   }
 
-  /** Bring fd -> socket-inode maps up to date: incremental when only the count moved. */
+  /**
+   * Fd counts that only grew: readlink just the new fds (see addLowestFds). Not budgeted:
+   * its cost follows the number of new fds, not the size of the table, and it is what
+   * keeps the connection count moving (provisionally) while the TCP tables wait.
+   */
+  private async scanNewFds(y: Yielder): Promise<void> {
+    const added: number[] = [];
+    for (const m of this.members.values()) {
+      const ft = m.fdTable;
+      if (!ft || ft.dirty || ft.noGuess || ft.count < 0 || ft.current <= ft.count) continue;
+      if (!this.addLowestFds(ft, `${this.proc}/${m.pid}/fd`, added)) ft.noGuess = true;
+      await y.maybe();
+    }
+    if (added.length > 0) this.classifyOther(added);
+  }
+
+  /** Bring fd -> socket-inode maps up to date by listing the fd directories (budgeted). */
   private async scanFds(y: Yielder, now: number): Promise<void> {
     const added: number[] = [];
     for (const m of this.members.values()) {
@@ -748,10 +793,6 @@ export class LinuxSampler implements ProcessSampler {
       const full = ft.dirty || now - ft.lastFullAt > FULL_FD_RESCAN_MS;
       if (!full && ft.count === ft.current) continue;
       const dir = `${this.proc}/${m.pid}/fd`;
-      if (!full && ft.current > ft.count && ft.count >= 0 && this.addLowestFds(ft, dir, added)) {
-        await y.maybe();
-        continue;
-      }
       let list: string[];
       try {
         list = fs.readdirSync(dir);
@@ -773,6 +814,7 @@ export class LinuxSampler implements ProcessSampler {
         }
         const old = ft.byFd.get(fd);
         if (old !== ino) {
+          if (old || ino) this.sockVersion++;
           if (old) ft.sockets.delete(old);
           if (ino) {
             ft.sockets.add(ino);
@@ -786,10 +828,14 @@ export class LinuxSampler implements ProcessSampler {
       for (const [fd, ino] of ft.byFd) {
         if (live.has(fd)) continue;
         ft.byFd.delete(fd);
-        if (ino) ft.sockets.delete(ino);
+        if (ino) {
+          ft.sockets.delete(ino);
+          this.sockVersion++;
+        }
       }
       ft.count = ft.current = live.size;
       ft.dirty = false;
+      ft.noGuess = false;
       if (full) ft.lastFullAt = now;
       await y.maybe();
     }
@@ -817,6 +863,7 @@ export class LinuxSampler implements ProcessSampler {
       if (text !== null) parseTcpTable(text, found, fresh); // same columns as tcp
     }
     for (const ino of found.all) this.other.add(ino);
+    if (found.all.size > 0) this.sockVersion++;
     if (this.other.size > 4096) {
       // drop sockets we no longer hold
       const ours = new Set<number>();
@@ -849,6 +896,7 @@ export class LinuxSampler implements ProcessSampler {
       if (ino) {
         ft.sockets.add(ino);
         added.push(ino);
+        this.sockVersion++;
       }
     }
     ft.count = ft.current;
@@ -909,6 +957,7 @@ export class LinuxSampler implements ProcessSampler {
     }
     this.other = other;
     this.notInTcp = notInTcp;
+    this.sockVersion++;
   }
 
   private async scanPss(y: Yielder): Promise<void> {

@@ -37,18 +37,19 @@ export interface ResourceSample {
   /**
    * TCP sockets in state ESTABLISHED owned by the tree (IPv4 and IPv6), each socket once.
    * A connection whose both ends live in the tree (e.g. a process talking to its own
-   * listener over loopback) counts twice: two sockets. Linux: re-derived only when the
-   * tree's sockets or the namespace's TCP counters change, within the cost budget, so
-   * with ~10k sockets in the namespace it can trail the truth by seconds during a ramp
-   * (see SamplerOptions.costBudget); with hundreds it is fresh every sample.
+   * listener over loopback) counts twice: two sockets. Linux: a new TCP socket counts at
+   * once, provisionally (accepted and connected sockets are ESTABLISHED), and is
+   * confirmed or dropped when the TCP tables are next read, which happens within a CPU
+   * budget: with hundreds of sockets in the namespace every sample, with tens of
+   * thousands every few seconds (see SamplerOptions.costBudget).
    */
   connections: number;
   /**
    * MACHINE-WIDE, not per tree: change in kernel memory since the sampler was created,
-   * bytes. Linux: Slab + KernelStack + PageTables from /proc/meminfo (socket buffers,
-   * thread stacks and page tables of the demo show up here, but so does everything
-   * else the machine does). macOS: change in wired memory (vm_stat), a rougher proxy.
-   * May be negative.
+   * bytes. Linux: Slab + KernelStack + PageTables from /proc/meminfo (the demo's socket
+   * and file structures, thread stacks and page tables show up here, but so does
+   * everything else the machine does). macOS: change in wired memory (vm_stat) since
+   * the first sample, a rougher proxy. May be negative.
    */
   kernelBytesDelta: number;
 }
@@ -74,11 +75,12 @@ export interface SamplerOptions {
   pss?: boolean;
   /**
    * Linux: fraction of one core that the expensive, optional parts of sampling (mapping
-   * fds to sockets, reading the TCP tables, PSS) may use on average, together; they
-   * run less often to stay under it. Default 0.02 (2 %). Raise it (e.g. 0.05) for a demo
-   * that ramps to ~10k connections and should show the count following within a second
-   * or two: one read of the TCP tables costs ~30-100 ms of CPU at 10-30k rows (TIME_WAIT
-   * rows of earlier runs count too). Threads, fds, RSS and CPU are not budgeted.
+   * fds to sockets by listing fd directories, reading the TCP tables, PSS) may use on
+   * average, together; they run less often to stay under it. Default 0.02 (2 %). One
+   * read of the TCP tables costs ~30-150 ms of CPU at 10-30k rows (the whole network
+   * namespace counts, TIME_WAIT rows of earlier runs too), so at the default it happens
+   * every few seconds then; raise the budget (e.g. 0.05) to confirm counts sooner.
+   * Threads, fds, RSS, CPU and looking up sockets behind new fds are not budgeted.
    */
   costBudget?: number;
   /** Linux: procfs mount point (default "/proc"); for tests. */

@@ -1,0 +1,25 @@
+// `npm run bench`: every benchmark in turn, each in its own process so none measures
+// another's leftovers. Each writes its figures under bench/results/.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BENCHES = [
+  { file: 'metrics-cost.ts', what: 'what sampling 10,000 threads or sockets at 4 Hz costs' },
+  { file: 'c10k-memory.ts', what: 'memory per idle connection for each server model at 1k, 5k, 10k' },
+];
+
+const only = process.argv.slice(2);
+let failed = 0;
+for (const b of BENCHES) {
+  if (only.length && !only.some((o) => b.file.startsWith(o))) continue;
+  console.log(`\n━━ ${b.file}: ${b.what} ━━`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, b.file)], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    failed++;
+    console.log(`${b.file} failed (exit ${r.status ?? r.signal})`);
+  }
+}
+console.log(failed ? `\n${failed} benchmark(s) failed.` : '\nFigures written to bench/results/.');
+process.exitCode = failed ? 1 : 0;

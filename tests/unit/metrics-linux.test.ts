@@ -1,0 +1,358 @@
+// Linux sampler: procfs parsers on captured text, and the sampler's tree / fd / socket
+// logic against a fake procfs built in a temp dir (deterministic edge cases: zombie
+// root, pid reuse, inherited sockets, sockets added later).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  LinuxSampler,
+  parseMeminfoKernelBytes,
+  parseProcStat,
+  parseProcStatus,
+  parseSmapsRollupPss,
+  parseSnmpTcpSignature,
+  parseTcpTable,
+  socketInode,
+  type TcpTable,
+} from '../../server/metrics/linux.js';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/metrics');
+const fixture = (name: string): string => readFileSync(path.join(dir, name), 'latin1');
+const table = (): TcpTable => ({ established: new Set(), all: new Set() });
+
+describe('procfs parsers', () => {
+  it('parseProcStat handles a comm with spaces and parentheses', () => {
+    expect(parseProcStat(fixture('linux-stat.txt'))).toEqual({
+      pid: 25491,
+      comm: 'py (x) y',
+      state: 'R',
+      ppid: 25489,
+      utime: 4,
+      stime: 2,
+      numThreads: 4,
+      starttime: 86729,
+      rssPages: 3694,
+    });
+    expect(parseProcStat('garbage')).toBeNull();
+    expect(parseProcStat('1 (x) S 0')).toBeNull();
+  });
+
+  it('parseProcStatus reads State, PPid, Threads and VmRSS (absent for a zombie)', () => {
+    expect(parseProcStatus(fixture('linux-status.txt'))).toEqual({ state: 'R', ppid: 25513, threads: 4, rssBytes: 13880 * 1024 });
+    expect(parseProcStatus(fixture('linux-status-zombie.txt'))).toEqual({ state: 'Z', ppid: 25559, threads: 1, rssBytes: 0 });
+    expect(parseProcStatus('Name:\tx\n')).toBeNull();
+  });
+
+  it('parseMeminfoKernelBytes sums Slab + KernelStack + PageTables (not SecPageTables)', () => {
+    expect(parseMeminfoKernelBytes(fixture('linux-meminfo.txt'))).toBe((99508 + 1508 + 2120) * 1024);
+  });
+
+  it('parseSmapsRollupPss reads Pss (not Pss_Anon, SwapPss)', () => {
+    expect(parseSmapsRollupPss(fixture('linux-smaps_rollup.txt'))).toBe(10051 * 1024);
+    expect(parseSmapsRollupPss('Rss: 1 kB\n')).toBeNull();
+  });
+
+  it('socketInode reads socket:[N] and nothing else', () => {
+    expect(socketInode('socket:[63581]')).toBe(63581);
+    expect(socketInode('pipe:[36505]')).toBe(0);
+    expect(socketInode('/dev/null')).toBe(0);
+  });
+
+  it('parseTcpTable: IPv4 rows, state 01 only counts as established, inode 0 skipped, any uid width', () => {
+    const t = table();
+    parseTcpTable(fixture('linux-net-tcp.txt'), t);
+    expect([...t.all].sort()).toEqual([63580, 63581, 63582, 63590, 63591]);
+    expect([...t.established].sort()).toEqual([63581, 63582, 63591]);
+  });
+
+  it('parseTcpTable: IPv6 rows', () => {
+    const t = table();
+    parseTcpTable(fixture('linux-net-tcp6.txt'), t);
+    expect([...t.all].sort()).toEqual([63577, 63578, 63579]);
+    expect([...t.established].sort()).toEqual([63578, 63579]);
+  });
+
+  it('parseTcpTable: `only` keeps just the given inodes; header-only and empty text are fine', () => {
+    const t = table();
+    parseTcpTable(fixture('linux-net-tcp.txt'), t, new Set([63581, 63580, 1]));
+    expect([...t.all].sort()).toEqual([63580, 63581]);
+    expect([...t.established]).toEqual([63581]);
+    parseTcpTable('', t);
+    parseTcpTable('  sl  local_address rem_address   st\n', t);
+    expect(t.all.size).toBe(2);
+  });
+
+  it('parseTcpTable agrees with a naive split on many generated rows', () => {
+    let text = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
+    const expectAll: number[] = [];
+    const expectEst: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const st = ['01', '0A', '06', '08', '01'][i % 5]!;
+      const inode = st === '06' ? 0 : 100000 + i;
+      const uid = [0, 1000, 65534, 1234567][i % 4]!;
+      text += `${String(i).padStart(4)}: 0100007F:${(30000 + i).toString(16).toUpperCase()} 0100007F:1F90 ${st} 00000000:00000000 00:00000000 00000000 ${String(uid).padStart(5)} ${String(0).padStart(8)} ${inode} 1 0000000000000000 20 4 30 10 -1\n`;
+      if (inode) expectAll.push(inode);
+      if (inode && st === '01') expectEst.push(inode);
+    }
+    const t = table();
+    parseTcpTable(text, t);
+    expect(t.all.size).toBe(expectAll.length);
+    expect(t.established.size).toBe(expectEst.length);
+    expect(expectEst.every((i) => t.established.has(i))).toBe(true);
+  });
+
+  it('parseSnmpTcpSignature picks the connection-state counters', () => {
+    expect(parseSnmpTcpSignature(fixture('linux-snmp.txt'))).toBe('8871,8793,1,44,10');
+    expect(parseSnmpTcpSignature('Ip: 1 2\nIp: 3 4\n')).toBe('');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+
+interface FakeProc {
+  pid: number;
+  ppid: number;
+  state?: string;
+  utime?: number;
+  threads?: number;
+  start?: number;
+  rssPages?: number;
+  pssKb?: number;
+  fds?: Record<number, string>;
+}
+
+describe('LinuxSampler on a fake procfs', () => {
+  let root: string;
+
+  const stat = (p: FakeProc): string =>
+    `${p.pid} (fake ${p.pid}) ${p.state ?? 'S'} ${p.ppid} ${p.pid} 1 0 -1 4194304 10 0 0 0 ${p.utime ?? 0} 0 0 0 20 0 ${p.threads ?? 1} 0 ${p.start ?? 1000 + p.pid} 100000 ${p.rssPages ?? 100} 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n`;
+
+  const status = (p: FakeProc): string =>
+    `Name:\tfake ${p.pid}\nUmask:\t0022\nState:\t${p.state ?? 'S'} (sleeping)\nTgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\n` +
+    (p.state === 'Z' ? '' : `VmPeak:\t  100000 kB\nVmRSS:\t    ${(p.rssPages ?? 100) * 4} kB\nRssAnon:\t    1 kB\n`) +
+    `Threads:\t${p.threads ?? 1}\nSigQ:\t0/96365\n`;
+
+  function writeProc(p: FakeProc): void {
+    const d = path.join(root, String(p.pid));
+    rmSync(d, { recursive: true, force: true });
+    mkdirSync(path.join(d, 'fd'), { recursive: true });
+    writeFileSync(path.join(d, 'stat'), stat(p));
+    writeFileSync(path.join(d, 'status'), status(p));
+    writeFileSync(path.join(d, 'smaps_rollup'), `00400000-7fff00000000 ---p 00000000 00:00 0 [rollup]\nRss: 1 kB\nPss: ${p.pssKb ?? 50} kB\n`);
+    for (const [fd, target] of Object.entries(p.fds ?? {})) symlinkSync(target, path.join(d, 'fd', fd));
+  }
+
+  function writeNet(pid: number, tcp: Array<[number, string]>, tcp6: Array<[number, string]> = []): void {
+    const net = path.join(root, String(pid), 'net');
+    mkdirSync(net, { recursive: true });
+    const v4 = tcp.map(
+      ([inode, st], i) => `${String(i).padStart(4)}: 0100007F:1F90 0100007F:${(40000 + i).toString(16).toUpperCase()} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`,
+    );
+    const v6 = tcp6.map(
+      ([inode, st], i) => `${String(i).padStart(4)}: 00000000000000000000000001000000:1F90 00000000000000000000000001000000:${(40000 + i).toString(16).toUpperCase()} ${st} 00000000:00000000 00:00000000 00000000  1000        0 ${inode} 1 0000000000000000 20 4 30 10 -1\n`,
+    );
+    writeFileSync(path.join(net, 'tcp'), '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' + v4.join(''));
+    writeFileSync(path.join(net, 'tcp6'), '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' + v6.join(''));
+    writeFileSync(path.join(net, 'snmp'), fixture('linux-snmp.txt'));
+  }
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'fakeproc-'));
+    writeFileSync(path.join(root, 'meminfo'), 'MemTotal: 1000 kB\nSlab: 100 kB\nKernelStack: 10 kB\nPageTables: 1 kB\n');
+    mkdirSync(path.join(root, 'self', 'fd'), { recursive: true });
+    writeFileSync(path.join(root, 'self', 'statm'), '5000 1000 500 1 0 2000 0\n');
+    writeFileSync(path.join(root, 'self', 'status'), 'Name:\tnode\nVmRSS:\t    4000 kB\n');
+    writeProc({ pid: 1, ppid: 0 });
+    writeProc({ pid: 200, ppid: 1, rssPages: 99999, fds: { 0: '/dev/null', 3: 'socket:[7001]' } }); // unrelated
+    writeProc({
+      pid: 100,
+      ppid: 1,
+      threads: 3,
+      rssPages: 1000,
+      pssKb: 3000,
+      fds: { 0: '/dev/null', 1: 'pipe:[9]', 2: 'pipe:[9]', 3: 'socket:[5001]', 4: 'socket:[5002]' },
+    });
+    writeProc({ pid: 101, ppid: 100, threads: 2, rssPages: 500, pssKb: 1000, fds: { 0: '/dev/null', 3: 'socket:[5001]', 5: 'socket:[5003]' } });
+    writeProc({ pid: 102, ppid: 101, rssPages: 10, pssKb: 10 });
+    writeProc({ pid: 103, ppid: 100, state: 'Z', rssPages: 0 });
+    writeNet(100, [
+      [5001, '01'],
+      [5002, '0A'],
+      [7001, '01'],
+    ], [[5003, '01']]);
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sums the tree (children and grandchildren, no zombies, no strangers)', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    const x = await s.sample();
+    expect(x).toMatchObject({
+      pid: 100,
+      processes: 3,
+      rssBytes: (1000 + 500 + 10) * 4096,
+      pssBytes: (3000 + 1000 + 10) * 1024,
+      threads: 3 + 2 + 1,
+      fds: 5 + 3 + 0,
+      cpuPercent: 0,
+      connections: 2, // 5001 (inherited: once) and 5003 (IPv6); 5002 listens; 7001 is not ours
+      kernelBytesDelta: 0,
+    });
+    s.close();
+  });
+
+  it('picks up a socket opened later, and CPU used since the last sample', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    await s.sample();
+    writeProc({
+      pid: 100,
+      ppid: 1,
+      threads: 3,
+      rssPages: 1000,
+      utime: 50,
+      fds: { 0: '/dev/null', 1: 'pipe:[9]', 2: 'pipe:[9]', 3: 'socket:[5001]', 4: 'socket:[5002]', 6: 'socket:[5004]' },
+    });
+    writeNet(100, [
+      [5001, '01'],
+      [5002, '0A'],
+      [5004, '01'],
+    ], [[5003, '01']]);
+    await new Promise((r) => setTimeout(r, 50));
+    const x = await s.sample();
+    expect(x?.fds).toBe(9);
+    expect(x?.connections).toBe(3);
+    expect(x?.cpuPercent).toBeGreaterThan(0); // 0.5 s of CPU in ~0.05 s: a lot
+  });
+
+  it('a new fd at the lowest free number is found without listing the directory', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    expect((await s.sample())?.connections).toBe(2);
+    symlinkSync('socket:[5004]', path.join(root, '100', 'fd', '5'));
+    writeNet(100, [
+      [5001, '01'],
+      [5002, '0A'],
+      [5004, '01'],
+    ], [[5003, '01']]);
+    const x = await s.sample();
+    expect(x?.fds).toBe(9);
+    expect(x?.connections).toBe(3);
+  });
+
+  it('an fd reused for another socket without the count moving is noticed (old socket leaves the table)', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    expect((await s.sample())?.connections).toBe(2);
+    rmSync(path.join(root, '101', 'fd', '5'));
+    symlinkSync('socket:[5005]', path.join(root, '101', 'fd', '5')); // 5003 closed, 5005 took fd 5
+    writeNet(100, [
+      [5001, '08'], // and 5001 went to CLOSE_WAIT
+      [5002, '0A'],
+      [5005, '01'],
+    ]);
+    // the TCP counters moved (a connection closed, one opened): the tables get re-read
+    writeFileSync(path.join(root, '100', 'net', 'snmp'), fixture('linux-snmp.txt').replace(' 8871 8793 ', ' 8872 8794 '));
+    // stale data would say 2 (5001 + 5003); only finding 5005 behind fd 5 gives 1
+    const seen: number[] = [];
+    for (let i = 0; i < 6 && seen.at(-1) !== 1; i++) seen.push((await s.sample())!.connections);
+    expect(seen.at(-1)).toBe(1);
+    expect((await s.sample())?.fds).toBe(8);
+  });
+
+  it('unix and UDP sockets never count, and need no TCP table read to be told apart', async () => {
+    writeProc({
+      pid: 100,
+      ppid: 1,
+      rssPages: 1000,
+      fds: { 0: '/dev/null', 1: 'pipe:[9]', 2: 'pipe:[9]', 3: 'socket:[5001]', 4: 'socket:[5002]', 7: 'socket:[6001]', 8: 'socket:[6002]' },
+    });
+    writeNet(100, [
+      [5001, '01'],
+      [5002, '0A'],
+    ], [[5003, '01']]);
+    const net = path.join(root, '100', 'net');
+    writeFileSync(
+      path.join(net, 'unix'),
+      'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000003 00000000 00000000 0001 03 6001\n0000000000000000: 00000002 00000000 00010000 0001 01 6100 /run/x.sock\n',
+    );
+    writeFileSync(
+      path.join(net, 'udp'),
+      '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n  1: 0100007F:14E9 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 6002 2 0000000000000000 0\n',
+    );
+    const s = new LinuxSampler(100, { procRoot: root });
+    const x = await s.sample();
+    expect(x?.connections).toBe(2); // 5001 and 5003 (via 101); not 6001 (unix) nor 6002 (UDP)
+    expect(s.stats.provisionalConnections).toBe(0);
+
+    // a process with only unix/UDP sockets (like Node's stdio socketpairs): no TCP read at all
+    writeProc({ pid: 300, ppid: 1, fds: { 0: 'socket:[6001]', 1: 'socket:[6002]' } });
+    writeNet(300, [[5001, '01']]);
+    for (const f of ['unix', 'udp']) writeFileSync(path.join(root, '300', 'net', f), readFileSync(path.join(net, f)));
+    const only = new LinuxSampler(300, { procRoot: root });
+    expect((await only.sample())?.connections).toBe(0);
+    expect((await only.sample())?.connections).toBe(0);
+    expect(only.stats.parts.tcp.runs).toBe(0);
+  });
+
+  it('while the TCP tables wait for budget, new sockets count provisionally, then settle', async () => {
+    // a big TCP table makes the first read expensive; a tiny budget then holds reads back
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 20_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    symlinkSync('socket:[5010]', path.join(root, '100', 'fd', '5')); // a new listener, say
+    writeNet(100, [...rows, [5010, '0A']], [[5003, '01']]);
+    const x = await s.sample();
+    expect(x?.fds).toBe(9);
+    expect(x?.connections).toBe(3); // counted before any table says what it is
+    expect(s.stats.provisionalConnections).toBe(1);
+    expect(s.stats.parts.tcp.runs).toBe(1); // the table was not read again
+
+    const settled = new LinuxSampler(100, { procRoot: root }); // default budget: reads the tables
+    expect((await settled.sample())?.connections).toBe(2); // 5010 is LISTEN
+    expect(settled.stats.provisionalConnections).toBe(0);
+  });
+
+  it('ends (null) when the root is a zombie, is gone, or its pid was reused', async () => {
+    const a = new LinuxSampler(100, { procRoot: root });
+    expect(await a.sample()).not.toBeNull();
+    writeProc({ pid: 100, ppid: 1, start: 999999 }); // same pid, another process
+    await new Promise((r) => setTimeout(r, 50)); // noticed at the next CPU (stat) read
+    expect(await a.sample()).toBeNull();
+
+    const b = new LinuxSampler(103, { procRoot: root });
+    expect(await b.sample()).toBeNull(); // zombie
+
+    const c = new LinuxSampler(101, { procRoot: root });
+    expect((await c.sample())?.processes).toBe(2);
+    rmSync(path.join(root, '101'), { recursive: true });
+    expect(await c.sample()).toBeNull();
+    expect(await new LinuxSampler(4242, { procRoot: root }).sample()).toBeNull();
+  });
+
+  it('leaves PSS out when asked to', async () => {
+    const x = await new LinuxSampler(100, { procRoot: root, pss: false }).sample();
+    expect(x).not.toBeNull();
+    expect(x?.pssBytes).toBeUndefined();
+  });
+
+  it('reports the machine-wide kernel memory change since the sampler was created', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    writeFileSync(path.join(root, 'meminfo'), 'MemTotal: 1000 kB\nSlab: 300 kB\nKernelStack: 10 kB\nPageTables: 1 kB\n');
+    expect((await s.sample())?.kernelBytesDelta).toBe(200 * 1024);
+  });
+
+  it('concurrent sample() calls share one reading; close() makes it null', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    const [a, b] = await Promise.all([s.sample(), s.sample()]);
+    expect(a).toBe(b);
+    s.close();
+    expect(await s.sample()).toBeNull();
+  });
+});
