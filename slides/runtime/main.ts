@@ -19,12 +19,17 @@ declare global {
 // As reveal.js's own script build does: tests and anyone scripting the deck use it.
 window.Reveal = Reveal;
 
+// ?theme=light starts in the light theme (T toggles it during the talk).
+if (new URLSearchParams(location.search).get('theme') === 'light') document.documentElement.classList.add('theme-light');
+
 type WidgetsModule = typeof import('./widgets.js');
 let widgets: Promise<WidgetsModule> | undefined;
 
 async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
   if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted)')) return;
   await (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
+  // Widgets change the slide's height: let reveal.js center it again.
+  Reveal.layout();
 }
 
 void Reveal.initialize({

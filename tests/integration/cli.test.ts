@@ -35,7 +35,7 @@ describe('list', () => {
 
 describe('run', () => {
   it('runs a demo, then prints a summary table', async () => {
-    const r = await cli(['run', 'hello', 'selectors', '--count', '2', '--delay', '0.1']);
+    const r = await cli(['run', 'hello', 'selectors', '--count', '2', '--delay', '1']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/2 requests in/);
     expect(r.out).toMatch(/hello · selectors/);
@@ -50,7 +50,8 @@ describe('run', () => {
     const metrics = lines.filter((l) => l.type === 'metrics');
     expect(metrics.length).toBeGreaterThanOrEqual(2);
     expect(metrics[0]).toMatchObject({ demo: 'hello', variant: 'blocking' });
-    expect(metrics[0]!.rssBytes).toBeGreaterThan(1e6);
+    // The first sample may catch the process between fork and exec; later ones see Python.
+    expect(Math.max(...metrics.map((m) => m.rssBytes as number))).toBeGreaterThan(5e6);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', demo: 'hello', exit: { code: 0 } });
     expect(r.err).toMatch(/3 requests in/);
   });

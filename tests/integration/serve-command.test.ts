@@ -33,7 +33,7 @@ describe('serve', () => {
   it.each([
     [['serve', '--port', 'eighty'], /--port must be a port number from 0 to 65535; got "eighty"/],
     [['serve', '--colour'], /Unknown option '--colour'/],
-    [['launch'], /unknown command "launch"; commands: serve/],
+    [['launch'], /unknown command "launch"; commands: list, run, compare, record, serve, doctor/],
   ])('refuses %j with a clear message and exit code 2', async (args, pattern) => {
     const io = collect(spawnCli(args));
     expect(await io.exit).toBe(2);

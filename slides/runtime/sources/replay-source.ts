@@ -51,7 +51,8 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
     try {
       const [cast, metrics] = await Promise.all(
         [paths.cast, paths.metrics].map(async (p) => {
-          const res = await fetch(base + encodeURIComponent(p));
+          // '@', '=' and ',' are fine in a path; escaping them makes some static servers miss the file.
+          const res = await fetch(base + encodeURI(p));
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
           return res.text();
         }),
