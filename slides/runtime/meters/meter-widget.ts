@@ -200,8 +200,8 @@ export class MeterWidget {
       parts.push(`memory per connection, ${a.label} ÷ ${b.label}: <strong>${formatRatio(ratio)}</strong>`);
     }
     const kernel = this.columns.map((c) => c.latest?.kernelBytesSinceBaseline).find((k) => k !== undefined);
-    parts.push(`kernel memory since load began: ${formatBytes(kernel, true)} <em>(machine-wide; sockets and thread stacks live there, not in RSS)</em>`);
-    this.footer.innerHTML = parts.join('<br>');
+    parts.push(`<span title="Idle sockets and thread stacks cost kernel memory, which RSS does not count. Slab + KernelStack + PageTables of the whole machine, since load began.">kernel memory, machine-wide: ${formatBytes(kernel, true)}</span>`);
+    this.footer.innerHTML = parts.join('<span class="lm-sep"> · </span>');
   }
 
   private resize(): void {
