@@ -228,6 +228,8 @@ export interface ProcStatus {
   state: string;
   ppid: number;
   threads: number;
+  /** false when VmRSS is absent: a kernel thread, a zombie, or a process already tearing down its memory on exit */
+  hasMemory: boolean;
   /** resident set size, bytes (VmRSS; absent, so 0, for kernel threads and zombies) */
   rssBytes: number;
 }
@@ -247,7 +249,7 @@ export function parseProcStatus(text: string): ProcStatus | null {
   if (!state || !Number.isFinite(ppid) || !Number.isFinite(threads)) return null;
   const rss = statusField(text, 'VmRSS');
   const kb = rss === null ? 0 : Number(rss.replace(/\s*kB$/, ''));
-  return { state: state.charAt(0), ppid, threads, rssBytes: Number.isFinite(kb) ? kb * 1024 : 0 };
+  return { state: state.charAt(0), ppid, threads, hasMemory: rss !== null, rssBytes: Number.isFinite(kb) ? kb * 1024 : 0 };
 }
 
 /** CPU time of this process (user + system), ms. Costs are measured in CPU, not wall
@@ -501,9 +503,10 @@ export class LinuxSampler implements ProcessSampler {
     const t = Date.now();
     const now = performance.now();
 
-    // 1. The root: gone or a zombie ends the series.
+    // 1. The root: gone, a zombie, or exiting (its memory already released) ends the series,
+    // so the last sample is of the live process, not of its teardown.
     const rootStatus = this.readStatus(this.pid);
-    if (!rootStatus || isGone(rootStatus.state)) return null;
+    if (!rootStatus || isGone(rootStatus.state) || !rootStatus.hasMemory) return null;
     const statuses = new Map<number, ProcStatus>([[this.pid, rootStatus]]);
 
     // 2. The tree.

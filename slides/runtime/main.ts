@@ -9,6 +9,7 @@ import 'reveal.js/theme/black.css';
 import 'reveal.js/plugin/highlight/monokai.css';
 import '../../assets/theme/deck.css';
 import '../../assets/theme/talk.css';
+import { fillMeasuredFigures } from './measured-figures.js';
 
 declare global {
   interface Window {
@@ -46,6 +47,7 @@ void Reveal.initialize({
   plugins: [Notes, Highlight],
 }).then(() => {
   addKeys();
+  fillMeasuredFigures();
   // The print view lays out every slide at once: each shows its demo's final snapshot.
   return mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
 });

@@ -40,9 +40,12 @@ describe('procfs parsers', () => {
   });
 
   it('parseProcStatus reads State, PPid, Threads and VmRSS (absent for a zombie)', () => {
-    expect(parseProcStatus(fixture('linux-status.txt'))).toEqual({ state: 'R', ppid: 25513, threads: 4, rssBytes: 13880 * 1024 });
-    expect(parseProcStatus(fixture('linux-status-zombie.txt'))).toEqual({ state: 'Z', ppid: 25559, threads: 1, rssBytes: 0 });
+    expect(parseProcStatus(fixture('linux-status.txt'))).toEqual({ state: 'R', ppid: 25513, threads: 4, hasMemory: true, rssBytes: 13880 * 1024 });
+    expect(parseProcStatus(fixture('linux-status-zombie.txt'))).toEqual({ state: 'Z', ppid: 25559, threads: 1, hasMemory: false, rssBytes: 0 });
     expect(parseProcStatus('Name:\tx\n')).toBeNull();
+    // A process tearing down on exit has released its memory before it turns zombie.
+    const exiting = fixture('linux-status.txt').replace(/^Vm\w+:.*\n/gm, '').replace(/^Rss\w+:.*\n/gm, '');
+    expect(parseProcStatus(exiting)).toMatchObject({ state: 'R', hasMemory: false, rssBytes: 0 });
   });
 
   it('parseMeminfoKernelBytes sums Slab + KernelStack + PageTables (not SecPageTables)', () => {

@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MetricsMessage } from '../../../server/protocol/protocol.js';
 import type { DemoSource } from '../sources/source.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../../server/metrics/format.js';
+import { MEASURED_EVENT, type Measured } from '../measured-figures.js';
 
 export interface MeterInput {
   label: string;
@@ -25,6 +26,8 @@ class Column {
   readonly rss: number[] = [];
   readonly conns: number[] = [];
   latest: MetricsMessage | undefined;
+  /** What runs in this column: set when a run starts. */
+  run: { demo: string; variant: string; live: boolean } | undefined;
   private t0 = 0;
   private readonly tiles: Record<string, Tile> = {};
 
@@ -153,8 +156,9 @@ export class MeterWidget {
     inputs.forEach((inp, i) => {
       const col = this.columns[i]!;
       this.unsubscribe.push(
-        inp.source.on('started', () => {
+        inp.source.on('started', (msg) => {
           col.reset();
+          col.run = { demo: msg.demo, variant: msg.variant, live: msg.pid !== 0 };
           this.queueRedraw();
         }),
         inp.source.on('reset', () => {
@@ -163,6 +167,11 @@ export class MeterWidget {
         }),
         inp.source.on('metrics', (m) => {
           col.add(m);
+          if (col.run?.live && m.perConnectionBytes !== null) {
+            // The deck's "measured here" figures follow live runs.
+            const detail: Measured = { demo: col.run.demo, variant: col.run.variant, perConnectionBytes: m.perConnectionBytes, source: 'live' };
+            document.dispatchEvent(new CustomEvent(MEASURED_EVENT, { detail }));
+          }
           if (inputs.length === 1) Object.assign(el.dataset, col.el.dataset);
           this.queueRedraw();
         }),

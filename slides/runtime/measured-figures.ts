@@ -1,0 +1,52 @@
+// Fills the deck's "measured here" slots (<… data-measure="c10k/threads">) with memory per
+// connection: first from the recorded run bundled with the deck, then, when a demo runs
+// live on this page, from its meters.
+import { recordingPaths } from '../../server/protocol/recording.js';
+import { formatBytes } from '../../server/metrics/format.js';
+
+export interface Measured {
+  demo: string;
+  variant: string;
+  perConnectionBytes: number;
+  /** 'live' when measured on this page just now, else the recording's date. */
+  source: string;
+}
+
+export const MEASURED_EVENT = 'what-is-async:measured';
+
+function fill(m: Measured): void {
+  for (const el of document.querySelectorAll<HTMLElement>(`[data-measure="${m.demo}/${m.variant}"]`)) {
+    if (el.dataset.measuredSource === 'live' && m.source !== 'live') continue; // live wins
+    const target = el.querySelector('b') ?? el;
+    target.textContent = formatBytes(m.perConnectionBytes);
+    el.dataset.measuredBytes = String(Math.round(m.perConnectionBytes));
+    el.dataset.measuredSource = m.source;
+    el.title = m.source === 'live' ? 'measured live on this machine' : `recorded on ${m.source}`;
+  }
+}
+
+async function fromRecording(demo: string, variant: string): Promise<void> {
+  try {
+    const res = await fetch(new URL(`recordings/${demo}/${encodeURI(recordingPaths(variant).metrics)}`, document.baseURI));
+    if (!res.ok) return;
+    const lines = (await res.text()).trim().split('\n');
+    const header = JSON.parse(lines[0]!) as { recordedOn?: { date?: string } };
+    let last: number | null = null;
+    for (const line of lines.slice(1)) {
+      const r = JSON.parse(line) as { type: string; perConnectionBytes?: number | null };
+      if (r.type === 'metrics' && r.perConnectionBytes) last = r.perConnectionBytes;
+    }
+    if (last !== null) fill({ demo, variant, perConnectionBytes: last, source: header.recordedOn?.date?.slice(0, 10) ?? 'a recording' });
+  } catch {
+    // no recording in this build: the slot keeps its "?" and the speaker reads the meters
+  }
+}
+
+export function fillMeasuredFigures(): void {
+  const wanted = new Set([...document.querySelectorAll<HTMLElement>('[data-measure]')].map((el) => el.dataset.measure!));
+  for (const key of wanted) {
+    const [demo, variant] = key.split('/');
+    if (demo && variant) void fromRecording(demo, variant);
+  }
+  document.addEventListener(MEASURED_EVENT, (ev) => fill((ev as CustomEvent<Measured>).detail));
+}
