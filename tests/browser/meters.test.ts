@@ -60,4 +60,28 @@ describe('resource meters', () => {
     await page.waitForTimeout(1000);
     expect((await meters()).samples).toBe(atEnd);
   });
+
+  it('compare side by side: threads cost several times asyncio per idle connection', async () => {
+    await page.goto(`${server.url}#/c10k-demo`);
+    await page.waitForFunction(() => window.Reveal?.isReady() && window.Reveal.getCurrentSlide()?.id === 'c10k-demo');
+    await page.waitForSelector('#c10k-threads[data-state="idle"]');
+    await page.waitForSelector('#c10k-asyncio[data-state="idle"]');
+    const col = (i: number) => `#c10k-demo .live-meters .lm-column:nth-child(${i})`;
+    // One after the other, as a speaker would: 10,000 connections each.
+    for (const [term, i] of [['#c10k-threads', 1], ['#c10k-asyncio', 2]] as const) {
+      await page.click(`${term} button[data-action="run"]`);
+      await page.waitForFunction((c) => Number(document.querySelector<HTMLElement>(c)?.dataset.connections) >= 10_000, col(i), { timeout: 60_000 });
+      await page.waitForFunction((c) => Number(document.querySelector<HTMLElement>(c)?.dataset.perConnectionBytes) > 0, col(i), { timeout: 10_000 });
+    }
+    const threads = await page.$eval(col(1), (el) => ({ ...(el as HTMLElement).dataset }));
+    const aio = await page.$eval(col(2), (el) => ({ ...(el as HTMLElement).dataset }));
+    expect(Number(threads.threads)).toBeGreaterThan(10_000);
+    expect(Number(aio.threads)).toBeLessThan(5);
+    const ratio = Number(await page.$eval('#c10k-demo .live-meters', (el) => (el as HTMLElement).dataset.ratio));
+    expect(ratio).toBeGreaterThan(3);
+    expect(ratio).toBeCloseTo(Number(threads.perConnectionBytes) / Number(aio.perConnectionBytes), 1);
+    for (const term of ['#c10k-threads', '#c10k-asyncio']) await page.click(`${term} button[data-action="stop"]`);
+    await page.waitForSelector('#c10k-asyncio[data-state="exited"]');
+    await page.waitForSelector('#c10k-threads[data-state="exited"]');
+  }, 120_000);
 });
