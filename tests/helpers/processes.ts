@@ -31,3 +31,19 @@ export function killAll(pids: number[]): void {
     }
   }
 }
+
+/**
+ * SIGKILLs the process group each pid leads (samples run detached, so their children are in
+ * it) and each pid itself: for afterAll, so nothing is left behind even after a failure.
+ */
+export function killGroups(pids: Iterable<number>): void {
+  const list = [...pids];
+  for (const pid of list) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone, or not a group leader
+    }
+  }
+  killAll(list);
+}

@@ -1,13 +1,12 @@
 // Demo "blocking-loop": the real samples, run directly and through the demo server.
 // Point: one time.sleep() inside a chat handler freezes every client for the whole sleep;
 // `await asyncio.sleep()` in the same place makes only the client that asked wait.
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups } from '../helpers/processes.js';
+import { runPythonSample } from '../helpers/python-sample.js';
+import { inDemoSession, serverUnderTestMetrics, stopAndExpectGone } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/blocking-loop');
 const SLEEP = 1.5;
@@ -22,48 +21,20 @@ interface Run {
   answeredAfter: number;
 }
 
-function run(mode: string): Promise<Run> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, ['run.py', mode, '--sleep', String(SLEEP), '--clients', '3', '--json'], {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group: afterAll can end it and its children
-    });
-    started.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 25_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const json = out.split('\n').find((l) => l.startsWith('{"sleep"'));
-      const answered = /sam: \/slow answered after ([\d.]+) s/.exec(out);
-      done({
-        code,
-        out,
-        maxLatency: json ? (JSON.parse(json) as { maxLatency: Record<string, number> }).maxLatency : {},
-        answeredAfter: answered ? Number(answered[1]) : NaN,
-      });
-    });
-  });
-}
-
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  killAll(started);
+async function run(mode: string): Promise<Run> {
+  const argv = ['run.py', mode, '--sleep', String(SLEEP), '--clients', '3', '--json'];
+  const { code, out, json } = await runPythonSample<{ maxLatency: Record<string, number> }>(DIR, argv, { timeoutMs: 25_000, started });
+  const answered = /sam: \/slow answered after ([\d.]+) s/.exec(out);
+  return {
+    code,
+    out,
+    maxLatency: json ? json.maxLatency : {},
+    answeredAfter: answered ? Number(answered[1]) : NaN,
+  };
 }
 
 describe('demo blocking-loop: one blocking call stalls every client', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
   let blocking: Run, nonBlocking: Run;
   beforeAll(async () => {
@@ -94,28 +65,12 @@ describe('demo blocking-loop: one blocking call stalls every client', () => {
   });
 
   it('runs through the demo server, the meters follow the chat server, and Stop ends it mid-sleep', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'blocking-loop', variant: 'blocking', params: { sleep: 5 }, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'blocking-loop', variant: 'blocking', params: { sleep: 5 } }, started, async (c, s) => {
       await c.until(() => /time\.sleep\(5\), the whole loop waits/.test(c.text(1)), 15_000, 'the blocking sleep');
-      const m = await c.until(
-        () => c.messages.find((x) => x.type === 'metrics' && x.session === 1 && x.underTest.pid !== s.pid),
-        10_000,
-        'metrics of the chat server',
-      );
-      if (m.type !== 'metrics') throw new Error('not metrics');
+      const m = await serverUnderTestMetrics(c, s.pid, 'metrics of the chat server');
       expect(m.underTest.match).toBe('chat_server.py');
       started.push(m.underTest.pid);
-      c.send({ type: 'stop', session: 1 });
-      expect((await c.message('exit', 1)).reason).toBe('stopped');
-      expect(await waitGone([s.pid, m.underTest.pid], 1000)).toEqual([]);
-      expect(c.text(1)).not.toMatch(/Traceback/);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+      await stopAndExpectGone(c, [s.pid, m.underTest.pid]);
+    });
   });
 });

@@ -6,14 +6,13 @@
 // figures (CPU time vs wall time), the test reads the main thread's /proc/<pid>/schedstat:
 // time on a CPU plus time waiting in the run queue is what the loop *asks* for, whatever
 // the other processes leave it.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups } from '../helpers/processes.js';
+import { runPythonSample } from '../helpers/python-sample.js';
+import { inDemoSession, stopAndExpectGone } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/busy-wait');
 const DELAY = 2;
@@ -36,61 +35,40 @@ function schedstat(pid: number): [number, number] | null {
   }
 }
 
-function runSample(script: string, delay: number): Promise<Run> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, [script, '--delay', String(delay)], {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group, so afterAll can end it whatever happens
-    });
-    const pid = child.pid!;
-    started.push(pid);
-    let out = '';
-    let first: { t: number; s: [number, number] } | null = null;
-    let last: { t: number; s: [number, number] } | null = null;
-    const read = (): void => {
-      const s = schedstat(pid);
-      if (s && first) last = { t: performance.now() / 1000, s };
-    };
-    const poll = setInterval(read, 100);
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (!first && /request sent/.test(out)) {
+async function runSample(script: string, delay: number): Promise<Run> {
+  let first: { t: number; s: [number, number] } | null = null;
+  let last: { t: number; s: [number, number] } | null = null;
+  let poll: NodeJS.Timeout | undefined;
+  const { code, out } = await runPythonSample(DIR, [script, '--delay', String(delay)], {
+    timeoutMs: 30_000,
+    started,
+    onSpawn: (child) => {
+      const pid = child.pid!;
+      const read = (): void => {
         const s = schedstat(pid);
-        if (s) first = { t: performance.now() / 1000, s };
-      }
-    });
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      clearInterval(poll);
-      const f = first as { t: number; s: [number, number] } | null;
-      const l = last as { t: number; s: [number, number] } | null;
-      const sched = f && l && l.t - f.t > 0.5
-        ? { cpu: l.s[0] - f.s[0], waiting: l.s[1] - f.s[1], wall: l.t - f.t }
-        : null;
-      done({ code, out, sched });
-    });
-  });
-}
-
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  killAll(started);
+        if (s && first) last = { t: performance.now() / 1000, s };
+      };
+      poll = setInterval(read, 100);
+      let stdout = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+        if (!first && /request sent/.test(stdout)) {
+          const s = schedstat(pid);
+          if (s) first = { t: performance.now() / 1000, s };
+        }
+      });
+    },
+  }).finally(() => clearInterval(poll));
+  const f = first as { t: number; s: [number, number] } | null;
+  const l = last as { t: number; s: [number, number] } | null;
+  const sched = f && l && l.t - f.t > 0.5
+    ? { cpu: l.s[0] - f.s[0], waiting: l.s[1] - f.s[1], wall: l.t - f.t }
+    : null;
+  return { code, out, sched };
 }
 
 describe.skipIf(process.platform !== 'linux')('demo busy-wait: polling vs select', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
   let busy: Run, sel: Run;
   beforeAll(async () => {
@@ -132,22 +110,11 @@ describe.skipIf(process.platform !== 'linux')('demo busy-wait: polling vs select
   });
 
   it('runs through the demo server and stops cleanly in the middle of the busy loop', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'busy-wait', variant: 'busy', params: { delay: 10 }, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'busy-wait', variant: 'busy', params: { delay: 10 } }, started, async (c, s) => {
       await c.until(() => /polling recv\(\)/.test(c.text(1)), 15_000, 'the busy loop');
       const m = await c.message('metrics', 1, 10_000);
       expect(m.underTest.pid).toBe(s.pid); // the meters follow the sample itself
-      c.send({ type: 'stop', session: 1 });
-      expect((await c.message('exit', 1)).reason).toBe('stopped');
-      expect(await waitGone([s.pid], 1000)).toEqual([]);
-      expect(c.text(1)).not.toMatch(/Traceback/);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+      await stopAndExpectGone(c, [s.pid]);
+    });
   });
 });

@@ -11,7 +11,8 @@ import { createSampler, perConnection, startSampling, type ResourceSample } from
 import { startTestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { waitGone } from '../helpers/processes.js';
-import { C10K_DIR, C10kRun, descendants, establishedOnPort, everyPid, killEverything, type C10kOptions } from '../fixtures/c10k/run.js';
+import { C10K_DIR, C10kRun, establishedOnPort, everyPid, killEverything, type C10kOptions } from '../fixtures/c10k/run.js';
+import { descendants } from '../../server/session/process-tree.js';
 
 const KiB = 1024;
 const n = (x: number): string => x.toLocaleString('en-US');

@@ -2,37 +2,18 @@
 // demo server. Point: the stack printed inside the chat server's on-message handler runs,
 // in order, through the event loop's _run_once (where select() returned), a ready Handle,
 // the transport's _read_ready, the protocol's data_received and the application's handler.
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups, waitGone } from '../helpers/processes.js';
+import { runPythonSample, type SampleRun } from '../helpers/python-sample.js';
+import { inDemoSession } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/call-path');
 const started: number[] = [];
 
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, ['run.py', ...args], {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group: afterAll can end it and its children
-    });
-    started.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, out });
-    });
-  });
+function run(args: string[]): Promise<SampleRun> {
+  return runPythonSample(DIR, ['run.py', ...args], { timeoutMs: 20_000, started });
 }
 
 /** The rows of the labelled stack printed after `heading`, up to the next "[t]" line. */
@@ -56,23 +37,10 @@ function expectInOrder(rows: string[], patterns: RegExp[]): number[] {
   return at;
 }
 
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  killAll(started);
-}
-
 describe('demo call-path: how is on_message called?', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
-  let protocol: { code: number | null; out: string };
-  let full: { code: number | null; out: string };
-  let streams: { code: number | null; out: string };
+  let protocol: SampleRun, full: SampleRun, streams: SampleRun;
   beforeAll(async () => {
     [protocol, full, streams] = await Promise.all([
       run(['protocol']),
@@ -137,12 +105,7 @@ describe('demo call-path: how is on_message called?', () => {
   });
 
   it('runs through the demo server to its conclusion, and everything ends', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'call-path', variant: 'protocol', params: {}, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'call-path', variant: 'protocol', params: {} }, started, async (c, s) => {
       const exit = await c.message('exit', 1, 20_000);
       expect(exit.reason).toBe('exited');
       const text = c.text(1);
@@ -150,9 +113,6 @@ describe('demo call-path: how is on_message called?', () => {
       expect(text).toMatch(/Conclusion: select\(\) -> event loop -> transport -> protocol -> on_message\./);
       expect(text).not.toMatch(/Traceback/);
       expect(await waitGone([s.pid], 1000)).toEqual([]);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

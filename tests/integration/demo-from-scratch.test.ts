@@ -1,13 +1,12 @@
 // Demo "from-scratch": fetch N slow URLs (delays spread up to maxDelay) sequentially, with a
 // hand-made selector loop + Future + generator Task (the 500 Lines path), and with asyncio.
 // Point: in turn they take about the sum of the delays; overlapped, about the longest one.
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups } from '../helpers/processes.js';
+import { runPythonSample } from '../helpers/python-sample.js';
+import { inDemoSession, stopAndExpectGone } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/from-scratch');
 const COUNT = 6;
@@ -24,50 +23,23 @@ interface Run {
   urls: Map<string, { start: number; done: number }>;
 }
 
-function runSample(script: string): Promise<Run> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, [script, '--count', String(COUNT), '--max-delay', String(MAX_DELAY)], {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group, so afterAll can end it whatever happens
-    });
-    started.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const urls = new Map<string, { start: number; done: number }>();
-      for (const m of out.matchAll(/^\[([\d.]+)s\] (\/\S+)\s+(started|done: HTTP\/1\.0 200 OK)/gm)) {
-        const u = urls.get(m[2]!) ?? { start: NaN, done: NaN };
-        if (m[3] === 'started') u.start = Number(m[1]);
-        else u.done = Number(m[1]);
-        urls.set(m[2]!, u);
-      }
-      const head = /delays: sum ([\d.]+) s, longest ([\d.]+) s/.exec(out);
-      const end = /: (\d+) URLs in ([\d.]+) s, about/.exec(out);
-      done({ code, out, took: Number(end?.[2]), sum: Number(head?.[1]), longest: Number(head?.[2]), urls });
-    });
-  });
-}
-
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
+async function runSample(script: string): Promise<Run> {
+  const argv = [script, '--count', String(COUNT), '--max-delay', String(MAX_DELAY)];
+  const { code, out } = await runPythonSample(DIR, argv, { timeoutMs: 40_000, started });
+  const urls = new Map<string, { start: number; done: number }>();
+  for (const m of out.matchAll(/^\[([\d.]+)s\] (\/\S+)\s+(started|done: HTTP\/1\.0 200 OK)/gm)) {
+    const u = urls.get(m[2]!) ?? { start: NaN, done: NaN };
+    if (m[3] === 'started') u.start = Number(m[1]);
+    else u.done = Number(m[1]);
+    urls.set(m[2]!, u);
   }
-  killAll(started);
+  const head = /delays: sum ([\d.]+) s, longest ([\d.]+) s/.exec(out);
+  const end = /: (\d+) URLs in ([\d.]+) s, about/.exec(out);
+  return { code, out, took: Number(end?.[2]), sum: Number(head?.[1]), longest: Number(head?.[2]), urls };
 }
 
 describe('demo from-scratch: N slow URLs, in turn or overlapped', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
   let seq: Run, hand: Run, aio: Run;
   beforeAll(async () => {
@@ -107,20 +79,9 @@ describe('demo from-scratch: N slow URLs, in turn or overlapped', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('runs through the demo server and stops cleanly while it waits', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'from-scratch', variant: 'hand-made', params: { count: 20, maxDelay: 3 }, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'from-scratch', variant: 'hand-made', params: { count: 20, maxDelay: 3 } }, started, async (c, s) => {
       await c.until(() => /\/20\?delay=\S+\s+started/.test(c.text(1)), 15_000, 'all 20 started');
-      c.send({ type: 'stop', session: 1 });
-      expect((await c.message('exit', 1)).reason).toBe('stopped');
-      expect(await waitGone([s.pid], 1000)).toEqual([]);
-      expect(c.text(1)).not.toMatch(/Traceback/);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+      await stopAndExpectGone(c, [s.pid]);
+    });
   });
 });

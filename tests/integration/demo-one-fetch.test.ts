@@ -3,13 +3,12 @@
 // whose status line has a typo ("2OO"), and prints the parse error's real traceback.
 // Point: every way gets the body; the callbacks' traceback starts at the event loop and has
 // no sign of crawl() or fetch(), while the coroutines' shows the whole path to parse().
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups } from '../helpers/processes.js';
+import { runPythonSample, type SampleRun } from '../helpers/python-sample.js';
+import { inDemoSession, stopAndExpectGone } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/one-fetch');
 const DELAY = 0.3;
@@ -17,29 +16,8 @@ const started: number[] = [];
 const SCRIPTS = { blocking: 'blocking.py', callbacks: 'callbacks.py', generators: 'generators.py', asyncio: 'asyncio_fetch.py' };
 type Variant = keyof typeof SCRIPTS;
 
-interface Run { code: number | null; out: string; ms: number }
-
-function runSample(script: string): Promise<Run> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  const t0 = Date.now();
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, [script, '--delay', String(DELAY)], {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group, so afterAll can end it whatever happens
-    });
-    started.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, out, ms: Date.now() - t0 });
-    });
-  });
+function runSample(script: string): Promise<SampleRun> {
+  return runPythonSample(DIR, [script, '--delay', String(DELAY)], { timeoutMs: 30_000, started });
 }
 
 /** The function names of the printed traceback, outermost first ("  name  file.py:12  code"). */
@@ -54,21 +32,10 @@ function tracebackPath(out: string): string[] {
   return names;
 }
 
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  killAll(started);
-}
-
 describe('demo one-fetch: blocking, callbacks, coroutines', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
-  const runs = {} as Record<Variant, Run>;
+  const runs = {} as Record<Variant, SampleRun>;
   beforeAll(async () => {
     // Little CPU is used (they wait for the server), so the four runs may overlap.
     const results = await Promise.all(Object.values(SCRIPTS).map(runSample));
@@ -120,20 +87,9 @@ describe('demo one-fetch: blocking, callbacks, coroutines', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('runs through the demo server and stops cleanly while it waits', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'one-fetch', variant: 'generators', params: { delay: 5 }, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'one-fetch', variant: 'generators', params: { delay: 5 } }, started, async (c, s) => {
       await c.until(() => /suspended: crawl\(\) > fetch\(\) > read\(\)/.test(c.text(1)), 15_000, 'the suspended task');
-      c.send({ type: 'stop', session: 1 });
-      expect((await c.message('exit', 1)).reason).toBe('stopped');
-      expect(await waitGone([s.pid], 1000)).toEqual([]);
-      expect(c.text(1)).not.toMatch(/Traceback/);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+      await stopAndExpectGone(c, [s.pid]);
+    });
   });
 });

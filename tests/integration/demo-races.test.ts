@@ -7,13 +7,12 @@
 // so a plain `counter += 1` rarely loses anything on 3.11. The sample puts a call between the
 // read and the write and sets sys.setswitchinterval(1e-6); measured here it lost updates in
 // every one of 20 runs x 5 rounds (Python 3.8, 3.11, 3.13). The test still allows 3 tries.
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestServer } from '../helpers/server.js';
-import { TestClient } from '../helpers/ws-client.js';
-import { killAll, waitGone } from '../helpers/processes.js';
-import { findPython } from '../../server/registry/python.js';
+import { ROOT } from '../helpers/server.js';
+import { killGroups } from '../helpers/processes.js';
+import { runPythonSample } from '../helpers/python-sample.js';
+import { inDemoSession, stopAndExpectGone } from '../helpers/demo-session.js';
 
 const DIR = resolve(ROOT, 'demos/races');
 const WORKERS = 4;
@@ -28,43 +27,14 @@ interface Run {
   actual: number[];
 }
 
-function run(mode: string, rounds = 5): Promise<Run> {
-  const python = findPython();
-  if (!python.ok) throw new Error(python.message);
-  const args = ['races.py', mode, '--workers', String(WORKERS), '--increments', String(INCREMENTS), '--rounds', String(rounds), '--json'];
-  return new Promise((done, fail) => {
-    const child = spawn(python.path, args, {
-      cwd: DIR,
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-      detached: true, // its own process group: afterAll can end it whatever happens
-    });
-    started.push(child.pid!);
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 40_000);
-    child.on('error', fail);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const json = out.split('\n').find((l) => l.startsWith('{"mode"'));
-      done({ code, out, actual: json ? (JSON.parse(json) as { actual: number[] }).actual : [] });
-    });
-  });
-}
-
-function killGroups(): void {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  killAll(started);
+async function run(mode: string, rounds = 5): Promise<Run> {
+  const argv = ['races.py', mode, '--workers', String(WORKERS), '--increments', String(INCREMENTS), '--rounds', String(rounds), '--json'];
+  const { code, out, json } = await runPythonSample<{ actual: number[] }>(DIR, argv, { timeoutMs: 40_000, started });
+  return { code, out, actual: json ? json.actual : [] };
 }
 
 describe('demo races: threads lose updates, coroutines do not', () => {
-  afterAll(killGroups);
+  afterAll(() => killGroups(started));
 
   it('threads without a lock lose updates', async () => {
     let lost = 0;
@@ -106,20 +76,9 @@ describe('demo races: threads lose updates, coroutines do not', () => {
   }, 40_000);
 
   it('runs through the demo server, and Stop ends it at once', async () => {
-    const server = await startTestServer();
-    try {
-      const c = await TestClient.connect(server.port);
-      c.send({ type: 'start', session: 1, demo: 'races', variant: 'coroutines-await', params: { increments: 500000, rounds: 10 }, cols: 80, rows: 24 });
-      const s = await c.message('started', 1);
-      started.push(s.pid);
+    await inDemoSession({ demo: 'races', variant: 'coroutines-await', params: { increments: 500000, rounds: 10 } }, started, async (c, s) => {
       await c.until(() => /4 tasks x 500,000 increments/.test(c.text(1)), 15_000, 'the first line');
-      c.send({ type: 'stop', session: 1 });
-      expect((await c.message('exit', 1)).reason).toBe('stopped');
-      expect(await waitGone([s.pid], 1000)).toEqual([]);
-      expect(c.text(1)).not.toMatch(/Traceback/);
-      await c.close();
-    } finally {
-      await server.close();
-    }
+      await stopAndExpectGone(c, [s.pid]);
+    });
   });
 });
