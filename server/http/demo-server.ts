@@ -71,7 +71,8 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   } else {
     const { default: sirv } = await import('sirv');
     const dist = opts.distDir ?? join(opts.root, 'dist');
-    const files = sirv(dist, { etag: true, dev: false, single: false }) as Handler;
+    // Looked up per request (dev mode): a rebuild while serving must not leave a stale file list.
+    const files = sirv(dist, { etag: true, dev: true, single: false }) as Handler;
     handler = (req, res, next) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path !== '/' && path !== '/index.html') return files(req, res, next);
