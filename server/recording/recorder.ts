@@ -41,6 +41,21 @@ export async function recordVariant(
   const events: CastEvent[] = [];
   const metrics: MetricsRecord[] = [];
   const decoder = new TextDecoder('utf-8'); // streaming: a character split across reads stays whole
+  const steps = m.steps.map((st) => ({ re: new RegExp(st.match), label: st.label, seen: false }));
+  let partial = '';
+  /** Marks each declared step once, at the first output line that matches it. */
+  const markSteps = (text: string) => {
+    const lines = (partial + text).split(/\r?\n/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      for (const st of steps) {
+        if (!st.seen && st.re.test(line)) {
+          st.seen = true;
+          events.push([now(), 'm', st.label]);
+        }
+      }
+    }
+  };
   const run = runLocal({
     plan,
     cols: rec.cols,
@@ -48,7 +63,10 @@ export async function recordVariant(
     sampleHz: opts.sampleHz,
     onOutput: (bytes, done) => {
       const text = decoder.decode(bytes, { stream: true });
-      if (text) events.push([now(), 'o', text]);
+      if (text) {
+        events.push([now(), 'o', text]);
+        markSteps(text);
+      }
       done();
     },
     onMetrics: (x) => metrics.push({ t: now(), type: 'metrics', sample: x.sample, perConnectionBytes: x.perConnectionBytes, kernelBytesSinceBaseline: x.kernelBytesSinceBaseline }),

@@ -70,6 +70,25 @@ export const manifestSchema = z
     params: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'use a camelCase name'), paramSpec).default({}),
     /** Wall-clock limit: the session is ended when it is reached. */
     timeLimitSeconds: z.number().int().min(1).max(3600),
+    /**
+     * The moments worth jumping to: when a line of output matches `match` (a regular
+     * expression), a recording gets an asciicast "m" marker named `label`.
+     */
+    steps: z
+      .array(
+        z.strictObject({
+          match: z.string().min(1).refine((re) => {
+            try {
+              new RegExp(re);
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'is not a valid regular expression'),
+          label: z.string().min(1).max(60),
+        }),
+      )
+      .default([]),
     /** True when the demo reads the keyboard (a chat client, a REPL). */
     interactive: z.boolean().default(false),
     /** How `record` runs it: a demo that runs until stopped needs a length and maybe some typing. */

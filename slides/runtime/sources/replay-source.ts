@@ -77,6 +77,9 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
   get playing(): boolean {
     return this.timer !== undefined;
   }
+  get markers(): { t: number; label: string }[] {
+    return this.rec.events.filter((e) => e[1] === 'm').map(([t, , label]) => ({ t, label }));
+  }
   get recordedLabel(): string {
     return label(this.rec);
   }

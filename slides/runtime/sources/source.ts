@@ -47,6 +47,8 @@ export interface ReplayControls {
   readonly position: number;
   readonly playing: boolean;
   readonly speed: number;
+  /** The recording's step markers (asciicast "m" events): moments worth jumping to. */
+  readonly markers: { t: number; label: string }[];
   /** "recorded on 2026-11-26, Debian 12, 2 cores, Python 3.11.7" */
   readonly recordedLabel: string;
   pause(): void;

@@ -30,13 +30,25 @@ export class ReplayBar {
     this.seek.step = '0.05';
     this.seek.value = '0';
     this.seek.title = 'Seek';
-    this.seek.addEventListener('input', () => replay.seek(Number(this.seek.value)));
+    this.seek.addEventListener('input', () => {
+      replay.seek(Number(this.seek.value));
+      this.update();
+    });
+    // Step markers become ticks on the seek bar, and their names show as the replay passes them.
+    if (replay.markers.length) {
+      const ticks = document.createElement('datalist');
+      ticks.id = `lt-steps-${Math.random().toString(36).slice(2)}`;
+      for (const m of replay.markers) ticks.append(new Option(m.label, String(m.t)));
+      this.seek.setAttribute('list', ticks.id);
+      this.el.append(ticks);
+      this.seek.title = `Steps: ${replay.markers.map((m) => `${clock(m.t)} ${m.label}`).join(' · ')}`;
+    }
     this.time = document.createElement('span');
     this.time.className = 'lt-time';
     const label = document.createElement('span');
     label.className = 'lt-recorded';
     label.textContent = replay.recordedLabel;
-    this.el.append(speed, this.seek, this.time, label);
+    this.el.prepend(speed, this.seek, this.time, label);
     // Keys and clicks here are for the replay, not the deck.
     for (const ev of ['keydown', 'click', 'pointerdown'] as const) this.el.addEventListener(ev, (e) => e.stopPropagation());
     this.update();
@@ -45,7 +57,8 @@ export class ReplayBar {
   /** Follows the replay's position while it plays. */
   update = (): void => {
     this.seek.value = String(this.replay.position);
-    this.time.textContent = `${clock(this.replay.position)} / ${clock(this.replay.duration)}`;
+    const step = this.replay.markers.filter((m) => m.t <= this.replay.position).at(-1);
+    this.time.textContent = `${clock(this.replay.position)} / ${clock(this.replay.duration)}${step ? ` · ${step.label}` : ''}`;
     cancelAnimationFrame(this.frame);
     if (this.replay.playing) this.frame = requestAnimationFrame(this.update);
   };

@@ -1,0 +1,41 @@
+// Recording a real run: an asciicast v2 file that asciinema can play, step markers where the
+// manifest declares them, and a metrics track on the same clock.
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRegistry } from '../../server/registry/registry.js';
+import { recordVariant } from '../../server/recording/recorder.js';
+import { recordedOn } from '../../server/recording/recorded-on.js';
+import { parseRecording } from '../../server/protocol/recording.js';
+import { ROOT } from '../helpers/server.js';
+
+describe('record', () => {
+  it('writes asciicast v2 with step markers and an aligned metrics track', async () => {
+    const demo = loadRegistry(join(ROOT, 'demos')).get('hello')!;
+    const out = mkdtempSync(join(tmpdir(), 'wia-record-'));
+    try {
+      const r = await recordVariant(demo, 'blocking', { sampleHz: 10, recordedOn: recordedOn(), outDir: out, slideParams: { count: 2, delay: 0.3 } });
+      expect(r.castFile).toBe(join(out, 'blocking@count=2,delay=0.3.cast'));
+      const rec = parseRecording(readFileSync(r.castFile, 'utf8'), readFileSync(r.metricsFile, 'utf8'));
+      expect(rec.header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: 'xterm-256color' } });
+      expect(rec.header.what_is_async).toMatchObject({ demo: 'hello', variant: 'blocking', params: { count: 2, delay: 0.3 } });
+      expect(rec.header.what_is_async.recordedOn.python).toMatch(/^3\./);
+      // Events in time order; output that reads as the program printed it.
+      const times = rec.events.map((e) => e[0]);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      const text = rec.events.filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+      expect(text).toMatch(/2 requests in/);
+      // The manifest's steps, once each, in order, at the moment their line appeared.
+      const markers = rec.events.filter((e) => e[1] === 'm');
+      expect(markers.map((m) => m[2])).toEqual(['first request sent', 'all answered']);
+      expect(markers[1]![0] - markers[0]![0]).toBeGreaterThan(0.5); // two 0.3 s answers in between
+      expect(rec.metrics.length).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...rec.metrics.map((m) => m.sample.rssBytes))).toBeGreaterThan(5e6);
+      expect(rec.exit).toMatchObject({ code: 0, reason: 'exited' });
+      expect(rec.duration).toBeGreaterThan(0.6);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
