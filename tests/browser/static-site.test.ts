@@ -67,6 +67,9 @@ describe('the static site', () => {
     await page.waitForSelector(`${term}[data-state="exited"]`, { timeout: 20_000 });
     const all = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
     expect(all).toMatch(/3 requests in/);
+    // The recording's step markers: ticks on the seek bar, and the last one passed is named.
+    expect(await page.$$eval(`${term} datalist option`, (os) => os.map((o) => o.textContent))).toEqual(['first request sent', 'all answered']);
+    expect(await page.textContent(`${term} .lt-time`)).toMatch(/· all answered$/);
     // Back to the start: only the first lines are on screen again.
     await page.$eval(`${term} .lt-seek`, (el) => {
       const input = el as HTMLInputElement;
