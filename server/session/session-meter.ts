@@ -66,14 +66,15 @@ export class SessionMeter {
         // holds no more connections than it ever did, so later growth is the load's. The
         // sampler may refresh its TCP table less often than its fd count, so a jump in open
         // files also says that load has begun.
-        const beforeLoad = !baseline || (sample.connections <= baseline.connections && sample.fds - baseline.fds < MIN_CONNECTIONS_FOR_PER_CONNECTION);
-        if (beforeLoad) baseline = sample;
-        baseline ??= sample;
-        const added = sample.connections - baseline.connections;
+        const base: ResourceSample =
+          !baseline || (sample.connections <= baseline.connections && sample.fds - baseline.fds < MIN_CONNECTIONS_FOR_PER_CONNECTION)
+            ? (baseline = sample)
+            : baseline;
+        const added = sample.connections - base.connections;
         this.opts.onMetrics({
           sample,
-          perConnectionBytes: added >= MIN_CONNECTIONS_FOR_PER_CONNECTION ? (perConnection(baseline, sample) ?? null) : null,
-          kernelBytesSinceBaseline: sample.kernelBytesDelta - baseline.kernelBytesDelta,
+          perConnectionBytes: added >= MIN_CONNECTIONS_FOR_PER_CONNECTION ? (perConnection(base, sample) ?? null) : null,
+          kernelBytesSinceBaseline: sample.kernelBytesDelta - base.kernelBytesDelta,
           underTest,
         });
       },
