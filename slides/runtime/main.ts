@@ -2,7 +2,6 @@
 // their slide is first shown.
 import Reveal from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
-import Highlight from 'reveal.js/plugin/highlight';
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import 'reveal.js/theme/black.css';
@@ -44,9 +43,14 @@ void Reveal.initialize({
   transition: 'slide',
   // A printed handout: one page per slide, fragments shown together.
   pdfSeparateFragments: false,
-  plugins: [Notes, Highlight],
-}).then(() => {
+  plugins: [Notes],
+}).then(async () => {
   addKeys();
+  // highlight.js is most of a megabyte: the title slide shows without it, and code is
+  // highlighted (and its line-by-line steps made) a moment later.
+  const { default: Highlight } = await import('reveal.js/plugin/highlight');
+  Reveal.registerPlugin(Highlight());
+  Reveal.sync();
   fillMeasuredFigures();
   // The print view lays out every slide at once: each shows its demo's final snapshot.
   return mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
