@@ -46,15 +46,23 @@ void Reveal.initialize({
   plugins: [Notes],
 }).then(async () => {
   addKeys();
-  // highlight.js is most of a megabyte: the title slide shows without it, and code is
-  // highlighted (and its line-by-line steps made) a moment later.
+  fillMeasuredFigures();
+  // The print view lays out every slide at once: each shows its demo's final snapshot,
+  // mounted once reveal.js has built the printed pages (it moves the slides into them).
+  const printing = new URLSearchParams(location.search).has('print-pdf');
+  if (printing) await printLayoutDone();
+  await mountWidgetsIn(printing ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
+  // highlight.js is most of a megabyte: the deck starts without it, and code is highlighted
+  // (its line-by-line steps made into fragments, which sync() registers) a moment later.
   const { default: Highlight } = await import('reveal.js/plugin/highlight');
   Reveal.registerPlugin(Highlight());
-  Reveal.sync();
-  fillMeasuredFigures();
-  // The print view lays out every slide at once: each shows its demo's final snapshot.
-  return mountWidgetsIn(new URLSearchParams(location.search).has('print-pdf') ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
+  if (!printing) Reveal.sync(); // the print view's pages are laid out once; syncing would lay them out again
 });
+
+function printLayoutDone(): Promise<void> {
+  if (document.querySelector('.reveal .pdf-page')) return Promise.resolve();
+  return new Promise((resolve) => Reveal.on('pdf-ready', () => resolve()));
+}
 
 function addKeys(): void {
   // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
