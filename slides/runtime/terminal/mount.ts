@@ -60,10 +60,6 @@ async function create(el: HTMLElement): Promise<TerminalWidget> {
   return widget;
 }
 
-export function widgetFor(el: HTMLElement): TerminalWidget | undefined {
-  return widgets.get(el);
-}
-
 /** The presenter's terminal zoom (a key cycles it), on top of the deck's own scale. */
 export const ZOOMS = [1, 1.3, 1.6];
 let zoom = 1;
