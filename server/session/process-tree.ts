@@ -52,7 +52,19 @@ export function descendants(root: number): number[] {
   return out;
 }
 
+/**
+ * Still running: exists and, where /proc tells, is not a zombie (a zombie has exited and
+ * only waits to be reaped, so waiting for it to go would wait for nothing).
+ */
 export function isAlive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+    } catch {
+      return false;
+    }
+  }
   try {
     process.kill(pid, 0);
     return true;

@@ -1,15 +1,8 @@
 // Checks on real processes: tests prove that nothing they started is left behind.
-import { readFileSync } from 'node:fs';
+import { isAlive } from '../../server/session/process-tree.js';
 
 /** Alive and not a zombie (a zombie has exited; it only waits for its parent to reap it). */
-export function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+export const isRunning = isAlive;
 
 export async function waitGone(pids: number[], ms = 3000): Promise<number[]> {
   const deadline = Date.now() + ms;
