@@ -16,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { ProcessSampler, ResourceSample } from './sample.js';
+import { singleFlight, type ProcessSampler, type ResourceSample } from './sample.js';
 
 // ---------------------------------------------------------------------------------------
 // Pure parsers
@@ -208,7 +208,7 @@ export class DarwinSampler implements ProcessSampler {
   readonly pid: number;
   private readonly run: ToolRunner;
   private closed = false;
-  private inFlight: Promise<ResourceSample | null> | null = null;
+  private readonly takeOnce = singleFlight(() => this.take());
   private prevCpu = new Map<number, number>();
   private prevAt: number | null = null;
   private wiredBase: number | null | undefined;
@@ -225,12 +225,7 @@ export class DarwinSampler implements ProcessSampler {
   /** Resolves null once the root is gone; rejects only if a tool cannot run at all. */
   sample(): Promise<ResourceSample | null> {
     if (this.closed) return Promise.resolve(null);
-    if (!this.inFlight) {
-      this.inFlight = this.take().finally(() => {
-          this.inFlight = null;
-        });
-    }
-    return this.inFlight;
+    return this.takeOnce();
   }
 
   close(): void {

@@ -46,7 +46,7 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { ProcessSampler, ResourceSample, SamplerOptions } from './sample.js';
+import { singleFlight, type ProcessSampler, type ResourceSample, type SamplerOptions } from './sample.js';
 
 /**
  * sysconf(_SC_CLK_TCK): the unit of utime/stime in /proc/<pid>/stat. USER_HZ is 100 on
@@ -413,7 +413,7 @@ export class LinuxSampler implements ProcessSampler {
   private readonly kernelBase: number;
 
   private closed = false;
-  private inFlight: Promise<ResourceSample | null> | null = null;
+  private readonly takeOnce = singleFlight(() => this.take());
   private rootStart: number | null = null;
   private members = new Map<number, Member>();
   private parents = new Map<number, CachedParent>();
@@ -467,12 +467,7 @@ export class LinuxSampler implements ProcessSampler {
 
   sample(): Promise<ResourceSample | null> {
     if (this.closed) return Promise.resolve(null);
-    if (!this.inFlight) {
-      this.inFlight = this.take().finally(() => {
-        this.inFlight = null;
-      });
-    }
-    return this.inFlight;
+    return this.takeOnce();
   }
 
   close(): void {

@@ -86,3 +86,15 @@ export interface SamplerOptions {
   /** Linux: procfs mount point (default "/proc"); for tests. */
   procRoot?: string;
 }
+
+/**
+ * Wraps a sampler's `take` so calls made while one is running share its result: a slow
+ * sample is never started twice at once.
+ */
+export function singleFlight<T>(take: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  return () =>
+    (inFlight ??= take().finally(() => {
+      inFlight = null;
+    }));
+}
