@@ -2,6 +2,7 @@
 // under test, and a summary table when it ends. Ctrl-C stops everything it started.
 import type { Registry } from '../registry/registry.js';
 import { planLaunch, type LaunchPlan } from '../session/demo-launcher.js';
+import { paramsFromText } from '../registry/params.js';
 import { runLocal } from './local-run.js';
 import { parseDemoArgs } from './demo-args.js';
 import { StatusLine, meterText } from './status-line.js';
@@ -23,7 +24,8 @@ Options:
 `;
 
 export function planOrThrow(registry: Registry, demo: string, variant: string | undefined, params: Record<string, string>): LaunchPlan {
-  const launch = planLaunch(registry, { demo, variant, params });
+  const m = registry.get(demo)?.manifest;
+  const launch = planLaunch(registry, { demo, variant, params: m ? paramsFromText(m, params) : params });
   if (!launch.ok) throw new UsageError(launch.message);
   return launch.plan;
 }
