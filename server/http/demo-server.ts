@@ -118,6 +118,9 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   });
   const connections = new Set<Connection>();
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: a client that resets it while
+    // it is refused would otherwise throw ECONNRESET out of the process.
+    socket.on('error', () => socket.destroy());
     const target = parseRequestTarget(req.url);
     if (target?.pathname !== WS_PATH) {
       // In dev, Vite's hot-reload socket shares this server and answers its own upgrades.
@@ -134,6 +137,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
       // Refused after the handshake, so the page can read why (a failed handshake shows no reason).
       const place = admission.admit(req.socket.remoteAddress ?? 'unknown');
       if (!place.ok) {
+        ws.on('error', () => ws.terminate());
         ws.send(JSON.stringify({ type: 'error', message: place.reason }));
         ws.close(1013, place.reason.slice(0, 120));
         return;

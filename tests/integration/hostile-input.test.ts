@@ -4,6 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startTestServer, ROOT } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
@@ -124,6 +125,29 @@ describe('odd HTTP requests get an answer, and the server goes on', () => {
       await s.close();
       rmSync(dist, { recursive: true });
     }
+  });
+});
+
+describe('clients that reset the connection', () => {
+  it('in the middle of an upgrade being refused or accepted: the server goes on', async () => {
+    for (let i = 0; i < 150; i++) {
+      await new Promise<void>((resolve) => {
+        const origin = i % 3 === 0 ? 'http://evil.example' : `http://127.0.0.1:${server.port}`;
+        const c = connect(server.port, '127.0.0.1', () => {
+          c.write(
+            `GET /${i % 2 ? 'nope' : 'ws'} HTTP/1.1\r\n${host()}Origin: ${origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+              `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: what-is-async.v1\r\n\r\n`,
+          );
+          setImmediate(() => {
+            c.resetAndDestroy();
+            resolve();
+          });
+        });
+        c.on('error', () => resolve());
+      });
+    }
+    await expectStillServing();
+    expect(server.incidents.total).toBe(0);
   });
 });
 
