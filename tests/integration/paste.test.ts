@@ -51,7 +51,8 @@ describe('a 1 MB paste', () => {
     const c = await TestClient.connect(project().port);
     c.send({ type: 'start', session: 1, demo: 'chat', variant: 'asyncio', params: { bots: 1, interval: 30 }, cols: 120, rows: 30 });
     started.push((await c.message('started', 1)).pid);
-    await c.until(() => /Quit: Ctrl-C/.test(c.text(1)), 15_000, 'the chat banner');
+    // The bot must be in the room before the paste, or it cannot answer the first lines.
+    await c.until(() => /\* alice joined/.test(c.text(1)), 15_000, 'the bot to join the room');
     // The bot answers each of your lines: `got "<line>" from you` shows it went through the room.
     const replies = watchOutput(c, 1, /got "(line \d{6} [a-z]+)" from you/g);
     const stopAcks = ackAsDrawn(c, 1);
