@@ -5,13 +5,21 @@ import { ROOT } from './server.js';
 export interface ServerProcess {
   port: number;
   pid: number;
+  /** How it ended, once it has: "code N" or "signal X"; undefined while it runs. */
+  ended(): string | undefined;
   /** SIGTERM, then SIGKILL if it has not ended in 5 s (a hung server ignores SIGTERM). */
   close(): Promise<void>;
 }
 
 export async function startServerProcess(demos: 'project' | 'fixtures'): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx/esm', 'tests/helpers/child-server.ts', demos], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let how: string | undefined;
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (code, signal) => {
+      how = signal ? `signal ${signal}` : `code ${code}`;
+      r();
+    }),
+  );
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -24,6 +32,7 @@ export async function startServerProcess(demos: 'project' | 'fixtures'): Promise
   return {
     port,
     pid: child.pid!,
+    ended: () => how,
     close: async () => {
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
