@@ -6,17 +6,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LinuxSampler } from '../../server/metrics/linux-sampler.js';
 import {
-  LinuxSampler,
+  parseCmdline,
   parseMeminfoKernelBytes,
   parseProcStat,
   parseProcStatus,
   parseSmapsRollupPss,
   parseSnmpTcpSignature,
   parseTcpTable,
+  parseUnixSocketInodes,
   socketInode,
   type TcpTable,
-} from '../../server/metrics/linux.js';
+} from '../../server/metrics/procfs.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/metrics');
 const fixture = (name: string): string => readFileSync(path.join(dir, name), 'latin1');
