@@ -87,8 +87,8 @@ export interface PartStats {
 
 /**
  * Optional parts of a sample that share one CPU budget. Each sample, the parts that are
- * due run if the bucket allows, the one that has waited longest first (ties: the order
- * given). One run may cost more than the bucket holds, so a fixed order would let the
+ * due run if the bucket allows, the one that has waited longest first (ties: the one
+ * that ran longest ago, then the order given). One run may cost more than the bucket holds, so a fixed order would let the
  * first part take every refill and starve the others for as long as it stays due; oldest
  * first makes them take turns, so each waits at most about the others' cost / budget.
  * The first run of each part is not held back (a new sampler starts from a full picture),
@@ -121,7 +121,8 @@ export class BudgetedParts<P extends string> {
    */
   async run(now: number, y: Yielder, due: (part: P) => boolean, work: (part: P) => Promise<void>): Promise<void> {
     const queue = this.order.map((part, rank) => ({ part, since: this.owedSince.get(part) ?? now, rank }));
-    queue.sort((a, b) => a.since - b.since || a.rank - b.rank);
+    // Waited longest first; then the one that ran longest ago; then the order given.
+    queue.sort((a, b) => a.since - b.since || this.lastRunAt[a.part] - this.lastRunAt[b.part] || a.rank - b.rank);
     for (const { part } of queue) {
       if (!due(part)) {
         this.owedSince.delete(part);
