@@ -7,7 +7,8 @@
 // VmRSS and Threads from /proc/PID/status, the entries of /proc/PID/fd, and the socket
 // fds among them that /proc/net/tcp{,6} lists as ESTABLISHED.
 //
-// Each case restarts the pair (new servers, new meters: what Restart and Run again do); the
+// Each case restarts the pair (new servers, new meters: what Restart and Run again do), three
+// times in all, as the probe that saw a later hold 99 % below the truth did; the
 // network namespace keeps the TIME_WAIT rows of the earlier cases, which makes every read
 // of the TCP tables dearer, as on a machine where the demo ran a few times. The last case
 // runs while a CPU-burning process started here spins beside it (ended by its pid).
@@ -189,7 +190,7 @@ describe.skipIf(process.platform !== 'linux')('c10k meters against /proc (thread
     );
   });
 
-  for (const round of [1, 2, 3]) {
+  for (const round of [1, 2]) {
     it(`run ${round}: every sample during the hold agrees with /proc`, async () => {
       expectTruthful(await runPair('quiet'));
     }, 90_000);
