@@ -33,6 +33,7 @@ describe('the demo registry', () => {
     const reg = loadRegistry(join(ROOT, 'demos'));
     expect([...reg.keys()]).toEqual(expect.arrayContaining(['hello', 'chat']));
     for (const demo of reg.values()) expect(Object.keys(demo.manifest.variants).length).toBeGreaterThan(0);
+    expect(reg.has('shared')).toBe(false); // demos/shared is plumbing, not a demo
   });
 
   it('ignores folders without a manifest', () => {
