@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BENCHES = [
+  { file: 'cli-startup.ts', what: 'how fast each command starts, as a ratio to node itself' },
   { file: 'metrics-cost.ts', what: 'what sampling 10,000 threads or sockets at 4 Hz costs' },
   { file: 'c10k-memory.ts', what: 'memory per idle connection for each server model at 1k, 5k, 10k' },
 ];

@@ -5,10 +5,13 @@ server answers, and the loop asks again, millions of times. The program
 waits, yet it burns a whole CPU core doing it. Compare with select_wait.py.
 """
 import argparse
+import os
 import socket
+import sys
 import time
 
-from slow_server import SlowServer, log, run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import SlowServer, log, run  # noqa: E402
 
 
 def fetch(port, delay):

@@ -5,11 +5,14 @@ and again, the program sleeps in select() (epoll, kqueue...) until the
 connection is made, then until the answer arrives. Same wait, ~0 % CPU.
 """
 import argparse
+import os
 import selectors
 import socket
+import sys
 import time
 
-from slow_server import SlowServer, log, run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import SlowServer, log, run  # noqa: E402
 
 
 def fetch(port, delay):

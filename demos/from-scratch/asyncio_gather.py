@@ -5,10 +5,13 @@ streams in place of the hand-made ones: all the waits overlap, so the total
 is about the longest delay, in one thread. Compare with sequential.py.
 """
 import asyncio
+import os
+import sys
 import time
 
-from slow_server import SlowServer, run
-from timeline import finished, parse_args, report, started, urls
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import SlowServer, run  # noqa: E402
+from timeline import finished, parse_args, report, started, urls  # noqa: E402
 
 
 async def fetch(port, url):

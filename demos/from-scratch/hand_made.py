@@ -5,12 +5,15 @@ each fetch reads like blocking code but suspends where it would wait, so
 all of them wait together. The total is about the longest delay, not the
 sum, in one thread. Compare with sequential.py and asyncio_gather.py.
 """
+import os
 import selectors
 import socket
+import sys
 import time
 
-from slow_server import SlowServer, run
-from timeline import finished, parse_args, report, started, urls
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import SlowServer, run  # noqa: E402
+from timeline import finished, parse_args, report, started, urls  # noqa: E402
 
 selector = selectors.DefaultSelector()
 

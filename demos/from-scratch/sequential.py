@@ -3,11 +3,14 @@
 Each fetch waits for its answer before the next one starts, so the total is
 about the sum of the delays. Compare with hand_made.py and asyncio_gather.py.
 """
+import os
 import socket
+import sys
 import time
 
-from slow_server import SlowServer, run
-from timeline import finished, parse_args, report, started, urls
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import SlowServer, run  # noqa: E402
+from timeline import finished, parse_args, report, started, urls  # noqa: E402
 
 
 def fetch(port, url):

@@ -2,10 +2,13 @@
 a log of when each one started and finished, and the closing chart.
 """
 import argparse
+import os
 import random
+import sys
 import time
 
-from slow_server import log
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from slow_http_server import log  # noqa: E402
 
 START, DONE = {}, {}
 

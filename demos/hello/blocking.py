@@ -8,7 +8,7 @@ import socket
 import sys
 import time
 
-from slow_server import SlowServer, log
+from slow_line_server import SlowServer, log
 
 
 def fetch(port, n):

@@ -10,7 +10,7 @@ import socket
 import sys
 import time
 
-from slow_server import SlowServer, log
+from slow_line_server import SlowServer, log
 
 selector = selectors.DefaultSelector()
 

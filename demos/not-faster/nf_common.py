@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 
-from launch import exit_on_signals
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from launch import exit_on_signals  # noqa: E402
 
 HOST = "127.0.0.1"
 T0 = float(os.environ.get("DEMO_T0", time.time()))

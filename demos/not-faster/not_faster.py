@@ -7,9 +7,11 @@ sleepy: many connections mostly wait. Here asyncio wins, on memory: a
 Starts the chosen server, then the clients as a separate process.
 """
 import argparse
+import os
 import sys
 
-from launch import run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from launch import run  # noqa: E402
 
 
 def main():

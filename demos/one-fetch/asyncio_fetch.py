@@ -7,9 +7,12 @@ When the answer is malformed, the traceback shows crawl() > fetch() > parse().
 """
 import argparse
 import asyncio
+import os
+import sys
 
-from helpers import conclude, parse, request, show_suspended, show_traceback
-from slow_server import SlowServer, log, run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from helpers import conclude, parse, request, show_suspended, show_traceback  # noqa: E402
+from slow_http_server import SlowServer, log, run  # noqa: E402
 
 
 async def fetch(port, url):

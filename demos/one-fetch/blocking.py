@@ -5,10 +5,13 @@ far) sits in its local variables, on the thread's stack. When the answer is
 malformed, the traceback reads like the code: crawl() > fetch() > parse().
 """
 import argparse
+import os
 import socket
+import sys
 
-from helpers import conclude, parse, request, show_state, show_traceback
-from slow_server import SlowServer, log, run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from helpers import conclude, parse, request, show_state, show_traceback  # noqa: E402
+from slow_http_server import SlowServer, log, run  # noqa: E402
 
 
 def fetch(port, url):

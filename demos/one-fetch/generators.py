@@ -8,11 +8,14 @@ answer is malformed, the traceback shows the whole path again, from the
 Task through crawl() and fetch() to parse().
 """
 import argparse
+import os
 import selectors
 import socket
+import sys
 
-from helpers import conclude, parse, request, show_suspended, show_traceback
-from slow_server import SlowServer, log, run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from helpers import conclude, parse, request, show_suspended, show_traceback  # noqa: E402
+from slow_http_server import SlowServer, log, run  # noqa: E402
 
 selector = selectors.DefaultSelector()
 

@@ -6,9 +6,11 @@ and N clients that all order at once, each a separate process. A pool of
 asyncio with one blocking call in the coroutine bakes one at a time.
 """
 import argparse
+import os
 import sys
 
-from launch import run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from launch import run  # noqa: E402
 
 SERVERS = {
     "threads": (["server_threads.py"], "a pool of {pool} threads"),

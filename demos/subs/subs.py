@@ -6,9 +6,11 @@ ping. Async gains nothing here: throughput is bound by cores, and while a
 coroutine computes, the event loop (and the ping) waits.
 """
 import argparse
+import os
 import sys
 
-from launch import run
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from launch import run  # noqa: E402
 
 SERVERS = {"pool": ("server_pool.py", "process pool"),
            "threads": ("server_threads.py", "threads"),

@@ -5,10 +5,12 @@ A request is one line: "primes N" (CPU-heavy: count the primes below N) or
 """
 import argparse
 import os
+import sys
 import threading
 import time
 
-from launch import exit_on_signals  # noqa: F401 (used by load.py too)
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared"))  # demos/shared
+from launch import exit_on_signals  # noqa: E402,F401 (used by load.py too)
 
 HOST = "127.0.0.1"
 _print_lock = threading.Lock()

@@ -3,12 +3,16 @@ import { createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { findPython } from '../registry/python.js';
 import { findBrowserPath } from '../registry/browser.js';
-import { DEFAULT_PORT } from './serve.js';
+import { parseCommandArgs, parsePort, DEFAULT_PORT } from './args.js';
 
 export const DOCTOR_HELP = `Usage: what-is-async doctor [--port N]
 
 Checks Node, Python, the open-file limit, the port, and a browser for the tests, and says
 what to fix. Exits 1 when something the talk needs is missing.
+
+Options:
+  --port N    the port to check (default ${DEFAULT_PORT}, the one npm start serves on)
+  -h, --help  show this help
 `;
 
 type Check = { name: string; ok: boolean; detail: string; fix?: string; optional?: boolean };
@@ -69,13 +73,13 @@ function browserCheck(): Check {
     : { name: 'browser (tests only)', ok: false, optional: true, detail: 'no Chromium or Chrome found', fix: 'for the browser tests: apt-get install chromium (Debian/Ubuntu) or install Google Chrome, or set CHROME_PATH' };
 }
 
-export async function doctorCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
+export async function doctor(args: string[]): Promise<number> {
+  const a = parseCommandArgs(args, { command: 'doctor', options: { port: { type: 'string' } } });
+  if (a.help) {
     process.stdout.write(DOCTOR_HELP);
     return 0;
   }
-  const i = args.indexOf('--port');
-  const port = i >= 0 ? Number(args[i + 1]) : DEFAULT_PORT;
+  const port = typeof a.values.port === 'string' ? parsePort(a.values.port, '--port') : DEFAULT_PORT;
   const checks = [nodeCheck(), pythonCheck(), fdLimitCheck(), await portCheck(port), browserCheck()];
   for (const c of checks) {
     const mark = c.ok ? '✓' : c.optional ? '!' : '✗';

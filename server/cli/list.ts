@@ -1,23 +1,25 @@
 // `list`: every demo, its variants, and its parameters with their bounds and defaults.
-import type { Registry } from '../registry/registry.js';
-import type { ParamSpec } from '../registry/manifest.js';
+import { parseCommandArgs } from './args.js';
+import { describeParams } from './demo-args.js';
+import type { CliContext } from './command.js';
 
 export const LIST_HELP = `Usage: what-is-async list [--json]
 
 Lists the demos, their variants, and their parameters with bounds and defaults.
+
+Options:
+  --json      the same as one JSON document
+  -h, --help  show this help
 `;
 
-function describeParam(name: string, p: ParamSpec): string {
-  const range = p.type === 'integer' || p.type === 'number' ? `${p.min}..${p.max}` : p.type === 'choice' ? p.choices.join('|') : 'true|false';
-  return `--${name} <${range}>  ${p.description} (default ${p.default})`;
-}
-
-export function listCommand(args: string[], registry: Registry): number {
-  if (args.includes('-h') || args.includes('--help')) {
+export async function list(args: string[], ctx: CliContext): Promise<number> {
+  const a = parseCommandArgs(args, { command: 'list', options: { json: { type: 'boolean' } } });
+  if (a.help) {
     process.stdout.write(LIST_HELP);
     return 0;
   }
-  if (args.includes('--json')) {
+  const registry = await ctx.registry();
+  if (a.values.json) {
     const demos = [...registry.values()].map(({ manifest: m }) => ({
       id: m.id,
       title: m.title,
@@ -35,7 +37,7 @@ export function listCommand(args: string[], registry: Registry): number {
     lines.push(`  ${m.point}`);
     const def = m.defaultVariant ?? Object.keys(m.variants)[0];
     for (const [id, v] of Object.entries(m.variants)) lines.push(`  variant ${id}${id === def ? ' (default)' : ''}: ${v.title}`);
-    for (const [name, p] of Object.entries(m.params)) lines.push(`  ${describeParam(name, p)}`);
+    for (const line of describeParams(m)) lines.push(`  ${line}`);
     lines.push('');
   }
   lines.push(`Run one:  what-is-async run <demo> [variant] [--param value …]`);

@@ -22,11 +22,20 @@ export interface LocalRun {
   /** Resolves when the demo has ended and its whole process tree is gone. */
   finished: Promise<RunSummary>;
   stop(): Promise<RunSummary>;
+  /**
+   * Stops it as Ctrl-C in its terminal would, so it may print its closing lines, then ends
+   * whatever is left after `graceMs`. The run ends as "stopped" even if the demo exits by itself.
+   */
+  interrupt(graceMs?: number): Promise<RunSummary>;
 }
+
+/** How long a demo gets to finish by itself after Ctrl-C before its process tree is ended. */
+export const INTERRUPT_GRACE_MS = 1000;
 
 export function runLocal(opts: LocalRunOptions): LocalRun {
   const summary = new SummaryBuilder(opts.plan.demo, opts.plan.variant);
   let meter: SessionMeter | undefined;
+  let interrupted = false;
   let resolve!: (s: RunSummary) => void;
   const finished = new Promise<RunSummary>((r) => (resolve = r));
   const session = new PtySession({
@@ -37,7 +46,8 @@ export function runLocal(opts: LocalRunOptions): LocalRun {
     rows: opts.rows,
     timeLimitMs: opts.plan.timeLimitSeconds * 1000,
     onOutput: (bytes) => opts.onOutput(bytes, () => session.ack(bytes.byteLength)),
-    onExit: (exit) => {
+    onExit: (exited) => {
+      const exit = interrupted && exited.reason === 'exited' ? { ...exited, reason: 'stopped' as const } : exited;
       void (meter?.stop() ?? Promise.resolve()).then(() => {
         opts.onExit?.(exit);
         resolve(summary.finish(exit));
@@ -57,5 +67,13 @@ export function runLocal(opts: LocalRunOptions): LocalRun {
     session,
     finished,
     stop: () => session.stop('stopped').then(() => finished),
+    interrupt: (graceMs = INTERRUPT_GRACE_MS) => {
+      if (!interrupted) {
+        interrupted = true;
+        session.write('\x03');
+        setTimeout(() => void session.stop('stopped'), graceMs).unref();
+      }
+      return finished;
+    },
   };
 }

@@ -1,69 +1,81 @@
-#!/usr/bin/env node
-// The command line: each command lives in its own module; this file only dispatches and
-// turns mistakes into a plain message and exit code 2.
+// The command line: each command lives in its own module, loaded only when it runs (so
+// `--help` and `list` start at once); this file only dispatches and turns mistakes into a
+// plain message and exit code 2.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve, join } from 'node:path';
-import { ManifestError, loadRegistry } from '../registry/registry.js';
-import { serveCommand } from './serve.js';
-import { listCommand } from './list.js';
-import { runCommand } from './run.js';
-import { compareCommand } from './compare.js';
-import { doctorCommand } from './doctor.js';
-import { recordCommand } from './record.js';
 import { UsageError } from './usage-error.js';
+import type { CliContext, CommandRun } from './command.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const COMMANDS = ['list', 'run', 'compare', 'record', 'serve', 'doctor'];
+interface CommandEntry {
+  usage: string;
+  summary: string;
+  load: () => Promise<CommandRun>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  list: { usage: 'list', summary: 'the demos, their variants and parameters', load: async () => (await import('./list.js')).list },
+  run: { usage: 'run <demo> [variant] [--p v]', summary: 'run a demo here, with a live resource meter and a summary', load: async () => (await import('./run.js')).run },
+  compare: { usage: 'compare <demo> [a b]', summary: 'run two variants in turn and print them side by side', load: async () => (await import('./compare.js')).compare },
+  record: { usage: 'record [demo [variant]]', summary: 'record real runs for the static site to replay', load: async () => (await import('./record.js')).record },
+  serve: { usage: 'serve', summary: 'the deck with live demos on localhost (what npm start runs)', load: async () => (await import('./serve.js')).serve },
+  doctor: { usage: 'doctor', summary: 'check Node, Python, limits, the port and a browser', load: async () => (await import('./doctor.js')).doctor },
+};
 
 const HELP = `Usage: what-is-async <command> [options]
 
 Commands:
-  list                         the demos, their variants and parameters
-  run <demo> [variant] [--p v] run a demo here, with a live resource meter and a summary
-  compare <demo> [a b]         run two variants in turn and print them side by side
-  record [demo [variant]]      record real runs for the static site to replay
-  serve                        the deck with live demos on localhost (what npm start runs)
-  doctor                       check Node, Python, limits, the port and a browser
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.padEnd(29)}${c.summary}`)
+  .join('\n')}
 
 Run "what-is-async <command> --help" for a command's options.
 `;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const registry = () => loadRegistry(join(ROOT, 'demos'));
-  switch (command) {
-    case 'serve':
-      await serveCommand(rest, ROOT);
-      return -1; // keeps running until a signal
-    case 'list':
-      return listCommand(rest, registry());
-    case 'run':
-      return runCommand(rest, registry());
-    case 'compare':
-      return compareCommand(rest, registry());
-    case 'record':
-      return recordCommand(rest, registry(), join(ROOT, 'slides/chapters'));
-    case 'doctor':
-      return doctorCommand(rest);
-    case undefined:
-    case '-h':
-    case '--help':
-    case 'help':
-      process.stdout.write(HELP);
-      return 0;
-    default:
-      throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.join(', ')}`);
+/** The project folder: the nearest one up from this file that holds demos/ (the sources and the build sit at different depths). */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'demos')) || !existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no project folder (with demos/ and package.json) above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
   }
+  return dir;
+}
+
+async function main(argv: string[]): Promise<number | 'serving'> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || (command === 'help' && rest.length === 0)) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  // `help run` is `run --help`.
+  const [name, args] = command === 'help' ? [rest[0]!, ['--help']] : [command, rest];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const root = projectRoot();
+  let registry: ReturnType<CliContext['registry']> | undefined;
+  const ctx: CliContext = {
+    root,
+    registry: () => (registry ??= import('../registry/registry.js').then((r) => r.loadRegistry(join(root, 'demos')))),
+  };
+  return (await entry.load())(args, ctx);
+}
+
+/** Mistakes in the call or in a demo's manifest: a plain message, no stack trace. */
+function isPlainError(err: unknown): err is Error {
+  if (err instanceof UsageError || err instanceof AggregateError) return true;
+  const e = err as { name?: string; code?: string } | null;
+  return e?.name === 'ManifestError' || !!e?.code?.startsWith('ERR_PARSE_ARGS');
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code !== 'serving') process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof ManifestError || err instanceof AggregateError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (known) {
-      console.error(`what-is-async: ${(err as Error).message}`);
+    if (isPlainError(err)) {
+      console.error(`what-is-async: ${err.message}`);
       process.exit(2);
     }
     console.error(err);

@@ -1,13 +1,14 @@
 // `record [demo [variant]]`: runs demo variants for real and writes their recordings, which
 // the static site replays.
-import { relative } from 'node:path';
-import type { Registry } from '../registry/registry.js';
+import { join, relative } from 'node:path';
 import { recordVariant } from '../recording/recorder.js';
 import { recordedOn } from '../recording/recorded-on.js';
 import { pickDemo } from './demo-args.js';
 import { slideDemos } from '../recording/slide-demos.js';
 import { recordingKey } from '../protocol/recording.js';
 import { UsageError } from './usage-error.js';
+import { parseCommandArgs, sampleHzOf, SAMPLE_HZ } from './args.js';
+import type { CliContext } from './command.js';
 
 export const RECORD_HELP = `Usage: what-is-async record [demo [variant]] [--sample-hz N]
 
@@ -16,22 +17,22 @@ demos/<demo>/recordings/<variant>.cast (asciicast v2: "asciinema play" plays it)
 <variant>.metrics.jsonl (its meters on the same clock). A slide that sets its own
 parameters gets its own recording too (<variant>@<param>=<value>…). The static site
 replays them.
+
+Options:
+  --sample-hz N   meter samples per second (default 4)
+  -h, --help      show this help
 `;
 
-export async function recordCommand(args: string[], registry: Registry, chaptersDir: string): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
+export async function record(args: string[], ctx: CliContext): Promise<number> {
+  const a = parseCommandArgs(args, { command: 'record', options: { ...SAMPLE_HZ }, positionals: { max: 2, usage: '[demo [variant]]' } });
+  if (a.help) {
     process.stdout.write(RECORD_HELP);
     return 0;
   }
-  let sampleHz = 4;
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--sample-hz') {
-      sampleHz = Number(args[++i]);
-      if (!Number.isFinite(sampleHz) || sampleHz <= 0 || sampleHz > 20) throw new UsageError('--sample-hz must be a number above 0, at most 20');
-    } else if (args[i]!.startsWith('--')) throw new UsageError(`unknown option ${args[i]}; record takes --sample-hz`);
-    else positional.push(args[i]!);
-  }
+  const sampleHz = sampleHzOf(a.values);
+  const positional = a.positionals;
+  const registry = await ctx.registry();
+  const chaptersDir = join(ctx.root, 'slides/chapters');
   const demos = positional[0] ? [pickDemo(registry, positional[0], 'record')] : [...registry.values()];
   const onSlides = slideDemos(chaptersDir);
   const jobs = demos.flatMap((d) => {

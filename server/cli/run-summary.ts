@@ -1,6 +1,9 @@
 // Folds a run's metrics into the figures a summary table shows.
 import type { MetricsMessage, ExitMessage } from '../protocol/protocol.js';
 
+/** Why the CLI stopped a run that had not ended by itself. */
+export type StopCause = 'ctrl-c' | 'max-seconds' | 'point-made' | 'signal';
+
 export interface RunSummary {
   demo: string;
   variant: string;
@@ -15,6 +18,8 @@ export interface RunSummary {
   peakCpuPercent: number | null;
   /** The last memory-per-connection figure of the run, when connections were added. */
   perConnectionBytes: number | null;
+  /** Set when the CLI stopped it: Ctrl-C, its time bound, its point made, or a signal. */
+  stoppedBy?: StopCause;
 }
 
 export class SummaryBuilder {

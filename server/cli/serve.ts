@@ -1,11 +1,7 @@
 // `serve`: the deck with live demos on localhost — what `npm start` runs.
-import { parseArgs } from 'node:util';
-import { startDemoServer } from '../http/demo-server.js';
-import { ensureDeckBuilt } from '../http/deck-build.js';
-import { findPython } from '../registry/python.js';
+import { parseCommandArgs, parseDecimal, parsePort, DEFAULT_PORT } from './args.js';
 import { UsageError } from './usage-error.js';
-
-export const DEFAULT_PORT = 2014;
+import type { CliContext } from './command.js';
 
 export const SERVE_HELP = `Usage: what-is-async serve [options]
 
@@ -21,51 +17,52 @@ Options:
   -h, --help          show this help
 `;
 
-
-function parsePort(text: string, from: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`${from} must be a port number from 0 to 65535; got "${text}"`);
-  return n;
+/** Bold and underlined on a terminal that shows it, plain otherwise. */
+function prominent(text: string): string {
+  return process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1;4m${text}\x1b[0m` : text;
 }
 
-export async function serveCommand(args: string[], root: string): Promise<void> {
-  const { values } = parseArgs({
-    args,
+export async function serve(args: string[], ctx: CliContext): Promise<number | 'serving'> {
+  const a = parseCommandArgs(args, {
+    command: 'serve',
     options: {
       port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      dev: { type: 'boolean', default: false },
-      'allow-origin': { type: 'string', multiple: true, default: [] },
-      'sample-hz': { type: 'string', default: '4' },
-      help: { type: 'boolean', short: 'h', default: false },
+      host: { type: 'string' },
+      dev: { type: 'boolean' },
+      'allow-origin': { type: 'string', multiple: true },
+      'sample-hz': { type: 'string' },
     },
-    strict: true,
   });
-  if (values.help) {
+  if (a.help) {
     process.stdout.write(SERVE_HELP);
-    return;
+    return 0;
   }
-  const port = values.port !== undefined ? parsePort(values.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT;
+  const v = a.values as { port?: string; host?: string; dev?: boolean; 'allow-origin'?: string[]; 'sample-hz'?: string };
+  const port = v.port !== undefined ? parsePort(v.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT;
+  const sampleHz = v['sample-hz'] !== undefined ? parseDecimal(v['sample-hz'], '--sample-hz', { min: 0, max: 20 }) : 4;
+  const dev = v.dev === true;
 
-  const sampleHz = Number(values['sample-hz']);
-  if (!Number.isFinite(sampleHz) || sampleHz < 0 || sampleHz > 20) {
-    throw new UsageError(`--sample-hz must be a number from 0 to 20; got "${values['sample-hz']}"`);
-  }
+  // Loaded here, not at the top: `--help` and a mistake in the call need none of it.
+  const [{ startDemoServer }, { ensureDeckBuilt }, { findPython }] = await Promise.all([
+    import('../http/demo-server.js'),
+    import('../http/deck-build.js'),
+    import('../registry/python.js'),
+  ]);
   const python = findPython();
   if (!python.ok) console.warn(`warning: ${python.message}\n         The deck will show this error on every demo slide until it is fixed.`);
-  if (!values.dev) await ensureDeckBuilt(root, (s) => console.log(s));
+  if (!dev) await ensureDeckBuilt(ctx.root, (s) => console.log(s));
 
   let server;
   try {
-    server = await startDemoServer({ root, host: values.host, port, mode: values.dev ? 'dev' : 'prod', allowOrigins: values['allow-origin'], sampleHz });
+    server = await startDemoServer({ root: ctx.root, host: v.host ?? '127.0.0.1', port, mode: dev ? 'dev' : 'prod', allowOrigins: v['allow-origin'] ?? [], sampleHz });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use: stop what uses it, or pick another with --port N (0 picks a free one)`);
     if (e.code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}: pick one above 1023 with --port N`);
     throw err;
   }
-  console.log(`\n  What Is Async — the deck with live demos${values.dev ? ' (dev, hot reload)' : ''}\n`);
-  console.log(`  ${server.url}\n`);
+  console.log(`\n  What Is Async — the deck with live demos${dev ? ' (dev, hot reload)' : ''}\n`);
+  console.log(`  ➜  ${prominent(server.url)}\n`);
   console.log(`  ${server.registry.size} demos · Python ${python.ok ? python.version : 'missing'} · Ctrl-C to stop\n`);
 
   let stopping = false;
@@ -77,4 +74,5 @@ export async function serveCommand(args: string[], root: string): Promise<void> 
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  return 'serving';
 }

@@ -1,9 +1,16 @@
 // The summary printed when a run ends, and the side-by-side table of `compare`.
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../metrics/format.js';
 import { describeExit } from '../protocol/protocol.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary, StopCause } from './run-summary.js';
 
 type Row = [string, (s: RunSummary) => string];
+
+const STOPPED_BY: Record<StopCause, string> = {
+  'ctrl-c': 'stopped with Ctrl-C',
+  'max-seconds': 'stopped at its time bound',
+  'point-made': 'stopped: point made',
+  signal: 'stopped by a signal',
+};
 
 const ROWS: Row[] = [
   ['peak memory (RSS)', (s) => formatBytes(s.peakRssBytes)],
@@ -13,7 +20,7 @@ const ROWS: Row[] = [
   ['peak connections', (s) => formatCount(s.peakConnections)],
   ['CPU, mean / peak', (s) => `${formatPercent(s.meanCpuPercent)} / ${formatPercent(s.peakCpuPercent)}`],
   ['elapsed', (s) => `${s.elapsedSeconds.toFixed(1)} s`],
-  ['ended', (s) => describeExit(s.exit)],
+  ['ended', (s) => (s.stoppedBy ? STOPPED_BY[s.stoppedBy] : describeExit(s.exit))],
 ];
 
 function table(header: string[], rows: string[][]): string {

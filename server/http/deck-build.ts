@@ -47,8 +47,11 @@ export async function buildDeck(root: string, outDir = join(root, 'dist'), quiet
   writeFileSync(join(outDir, STAMP), new Date().toISOString() + '\n');
 }
 
+/** Builds the deck if needed, saying so in two short lines (Vite itself speaks only to warn). */
 export async function ensureDeckBuilt(root: string, log: (s: string) => void): Promise<void> {
   if (buildIsFresh(root)) return;
+  const t0 = Date.now();
   log('Building the deck (its build is missing or older than its sources)…');
-  await buildDeck(root);
+  await buildDeck(root, join(root, 'dist'), true);
+  log(`Built in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
 }

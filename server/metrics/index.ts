@@ -7,12 +7,12 @@
  *   await run.stop();
  */
 import { DarwinSampler } from './darwin.js';
-import { LinuxSampler } from './linux.js';
+import { LinuxSampler } from './linux-sampler.js';
 import type { ProcessSampler, ResourceSample, SamplerOptions } from './sample.js';
 
 export type { ProcessSampler, ResourceSample, SamplerOptions } from './sample.js';
 export { DarwinSampler } from './darwin.js';
-export { LinuxSampler } from './linux.js';
+export { LinuxSampler } from './linux-sampler.js';
 
 /** A sampler for the process tree rooted at `pid`, for this platform (Linux or macOS). */
 export function createSampler(pid: number, opts: SamplerOptions = {}): ProcessSampler {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Demo } from '../registry/registry.js';
 import { planLaunch } from '../session/demo-launcher.js';
 import { runLocal } from '../cli/local-run.js';
+import { StepMarkers } from '../session/step-markers.js';
 import type { CastEvent, CastHeader, ExitRecord, MetricsHeader, MetricsRecord, RecordedOn } from '../protocol/recording.js';
 import { recordingPaths } from '../protocol/recording.js';
 import type { RunSummary } from '../cli/run-summary.js';
@@ -41,20 +42,9 @@ export async function recordVariant(
   const events: CastEvent[] = [];
   const metrics: MetricsRecord[] = [];
   const decoder = new TextDecoder('utf-8'); // streaming: a character split across reads stays whole
-  const steps = m.steps.map((st) => ({ re: new RegExp(st.match), label: st.label, seen: false }));
-  let partial = '';
-  /** Marks each declared step once, at the first output line that matches it. */
+  const steps = new StepMarkers(m.steps);
   const markSteps = (text: string) => {
-    const lines = (partial + text).split(/\r?\n/);
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      for (const st of steps) {
-        if (!st.seen && st.re.test(line)) {
-          st.seen = true;
-          events.push([now(), 'm', st.label]);
-        }
-      }
-    }
+    for (const st of steps.feed(text)) events.push([now(), 'm', st.label]);
   };
   const run = runLocal({
     plan,

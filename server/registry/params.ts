@@ -1,7 +1,7 @@
 // Turns a client's parameters into validated values and the exact argv to run.
 // A value is taken as it is or refused: a number must be a JSON number ("3", "0x3" and
-// "3e0" are strings, not numbers), a boolean a JSON boolean. Text from a command line goes
-// through `paramsFromText` first, which reads only plain decimal numbers.
+// "3e0" are strings, not numbers), a boolean a JSON boolean. The command line reads its
+// text into such values itself (server/cli/demo-args.ts).
 import type { Manifest, ParamSpec, ParamValue, VariantSpec } from './manifest.js';
 import { quoteValue, shortText } from '../protocol/short-text.js';
 
@@ -62,24 +62,6 @@ export function resolveParams(m: Manifest, given: Record<string, unknown> = {}):
     }
   }
   return { ok: true, values };
-}
-
-const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
-
-/**
- * Reads parameters typed on a command line (`--count 3`): numbers in plain decimal only,
- * booleans as true/false. Anything else is passed on as text, for `resolveParams` to refuse.
- */
-export function paramsFromText(m: Manifest, texts: Record<string, string>): Record<string, ParamValue> {
-  // No prototype: a name such as "__proto__" stays a key, for resolveParams to refuse.
-  const out: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
-  for (const [key, text] of Object.entries(texts)) {
-    const spec = paramSpecOf(m, key);
-    if ((spec?.type === 'integer' || spec?.type === 'number') && DECIMAL.test(text)) out[key] = Number(text);
-    else if (spec?.type === 'boolean' && (text === 'true' || text === 'false')) out[key] = text === 'true';
-    else out[key] = text;
-  }
-  return out;
 }
 
 /** Replaces each `{param}` in the variant's argv with its validated value. No shell is involved. */

@@ -1,22 +1,15 @@
 // Finds a process's descendants, so a stop reaches children that left the process group too.
-import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { isGoneState, listPids, readStat } from '../metrics/procfs.js';
 
 function parentMapLinux(): Map<number, number[]> {
   const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // exited while we looked
-    }
-    // The command name may hold spaces and parentheses: fields resume after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const list = children.get(ppid) ?? [];
-    list.push(Number(name));
-    children.set(ppid, list);
+  for (const pid of listPids()) {
+    const stat = readStat(pid);
+    if (!stat) continue; // exited while we looked
+    const list = children.get(stat.ppid) ?? [];
+    list.push(pid);
+    children.set(stat.ppid, list);
   }
   return children;
 }
@@ -58,12 +51,8 @@ export function descendants(root: number): number[] {
  */
 export function isAlive(pid: number): boolean {
   if (process.platform === 'linux') {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-    } catch {
-      return false;
-    }
+    const stat = readStat(pid);
+    return stat !== null && !isGoneState(stat.state);
   }
   try {
     process.kill(pid, 0);

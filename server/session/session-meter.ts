@@ -1,7 +1,7 @@
 // Follows a session's process under test with the resource sampler and turns samples into
 // metrics messages: the root process, or the one in its tree the manifest names.
-import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { readCmdline } from '../metrics/procfs.js';
 import { startSampling, perConnection, type SamplingRun, type ResourceSample } from '../metrics/index.js';
 import type { MetricsMessage } from '../protocol/protocol.js';
 import { descendants, isAlive } from './process-tree.js';
@@ -15,7 +15,7 @@ export const MIN_CONNECTIONS_FOR_PER_CONNECTION = 20;
 
 function commandLine(pid: number): string {
   try {
-    if (process.platform === 'linux') return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    if (process.platform === 'linux') return readCmdline(pid);
     return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
   } catch {
     return '';

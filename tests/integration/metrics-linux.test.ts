@@ -3,7 +3,7 @@
 // spin, and exit. Every process started is SIGKILLed by pid after each test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSampler, perConnection, startSampling, type SamplingEndReason } from '../../server/metrics/index.js';
+import { createSampler, LinuxSampler, perConnection, startSampling, type SamplingEndReason } from '../../server/metrics/index.js';
 import type { ProcessSampler, ResourceSample, SamplerOptions } from '../../server/metrics/sample.js';
 import { killAllLoads, startLoad } from '../fixtures/metrics/load.js';
 
@@ -44,6 +44,21 @@ async function sampleUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last sample ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Samples until one includes a CPU (stat) read that started after this call (the sampler
+ * reads CPU time on a cadence that stretches with its cost), and returns it.
+ */
+async function afterNextCpuRead(s: LinuxSampler): Promise<ResourceSample> {
+  const before = s.stats.cpuReads;
+  for (let i = 0; i < 1000; i++) {
+    const x = await s.sample();
+    if (!x) throw new Error('the process is gone');
+    if (s.stats.cpuReads > before) return x;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no CPU read in 1,000 samples');
 }
 
 /** RSS of the given pids by another interface (/proc/<pid>/status VmRSS). */
@@ -141,20 +156,22 @@ describe.skipIf(process.platform !== 'linux')('Linux resource sampler, known tru
 
   it('CPU %: ~0 idle; spinning, it matches what the process measures itself', async () => {
     const load = await startLoad();
-    const s = sampler(load.pid);
+    const s = new LinuxSampler(load.pid);
+    samplers.push(s);
     await s.sample();
     await new Promise((r) => setTimeout(r, 500));
-    const idle = (await s.sample())!;
+    const idle = await afterNextCpuRead(s);
     expect(idle.cpuPercent).toBeLessThan(20);
     await load.command('busy');
-    // The truth: the process's own CPU clock (clock_gettime(CLOCK_PROCESS_CPUTIME_ID))
-    // over the same second. Other tests share the 2 cores, so one spinning thread may
-    // get much less than 100 %; what must hold is sampler == truth.
+    // The truth: the process's own CPU clock (clock_gettime(CLOCK_PROCESS_CPUTIME_ID)),
+    // over the same span as the sampler's: between two of its CPU reads (it reads CPU time
+    // on a cadence that stretches under load). Other tests share the 2 cores, so one
+    // spinning thread may get much less than 100 %; what must hold is sampler == truth.
+    await afterNextCpuRead(s);
     const c1 = (await load.command('cpu')) as { cpu: number; wall: number };
-    await s.sample();
     await new Promise((r) => setTimeout(r, 1_200));
     const c2 = (await load.command('cpu')) as { cpu: number; wall: number };
-    const busy = (await s.sample())!;
+    const busy = await afterNextCpuRead(s);
     const truth = ((c2.cpu - c1.cpu) / (c2.wall - c1.wall)) * 100;
     expect(truth).toBeGreaterThan(5); // it did spin
     expect(Math.abs(busy.cpuPercent - truth)).toBeLessThan(15);
@@ -176,7 +193,7 @@ describe.skipIf(process.platform !== 'linux')('Linux resource sampler, known tru
     ]);
     expect(reason).toBe('exited');
     expect(ends).toEqual([['exited', undefined]]);
-    expect(samples.length).toBeGreaterThanOrEqual(3);
+    expect(samples.length).toBeGreaterThanOrEqual(1); // it lived a second: at least the first sample
     expect(samples.every((x) => x.pid === load.pid && x.processes >= 1)).toBe(true);
     await run.stop();
     expect(ends).toHaveLength(1);
@@ -186,7 +203,7 @@ describe.skipIf(process.platform !== 'linux')('Linux resource sampler, known tru
     const load = await startLoad(['--threads', '500', '--pairs', '300']);
     await load.command('child 10');
     const s = sampler(load.pid, SOCKET_TESTS);
-    const killer = setTimeout(() => load.kill(), 300);
+    let killer: NodeJS.Timeout | undefined;
     let samples = 0;
     const deadline = Date.now() + 10_000;
     try {
@@ -194,6 +211,8 @@ describe.skipIf(process.platform !== 'linux')('Linux resource sampler, known tru
         const x = await s.sample();
         if (x === null) break;
         samples++;
+        // killed soon after the first sample, mid-way through a later one
+        killer ??= setTimeout(() => load.kill(), 50);
         // back to back, but let timers (the killer) and child reaping run
         await new Promise((r) => setImmediate(r));
         if (Date.now() > deadline) throw new Error('the series did not end');

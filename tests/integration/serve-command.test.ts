@@ -14,6 +14,9 @@ describe('serve', () => {
     started.push(child.pid!);
     const io = collect(child);
     const [, url, port] = await waitForOutput(io.out, /(http:\/\/127\.0\.0\.1:(\d+)\/)/);
+    // The URL comes first, set apart, not after pages of build output.
+    expect(io.out().split('\n').findIndex((l) => l.includes(url!))).toBeLessThan(5);
+    expect(io.out()).toMatch(/^ {2}➜ {2}http:\/\/127\.0\.0\.1:\d+\/$/m);
     const res = await fetch(url!);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/<div class="reveal">/);
@@ -31,8 +34,11 @@ describe('serve', () => {
   });
 
   it.each([
-    [['serve', '--port', 'eighty'], /--port must be a port number from 0 to 65535; got "eighty"/],
-    [['serve', '--colour'], /Unknown option '--colour'/],
+    [['serve', '--port', 'eighty'], /--port must be a whole number from 0 to 65535; got "eighty"/],
+    [['serve', '--port', '0x50'], /--port must be a whole number from 0 to 65535; got "0x50"/],
+    [['serve', '--colour'], /unknown option --colour; serve takes --port, --host, --dev, --allow-origin, --sample-hz, --help/],
+    [['serve', '--sample-hz', '1e1'], /--sample-hz must be a number from 0 to 20; got "1e1"/],
+    [['serve', 'now'], /serve takes no arguments; got "now"/],
     [['launch'], /unknown command "launch"; commands: list, run, compare, record, serve, doctor/],
   ])('refuses %j with a clear message and exit code 2', async (args, pattern) => {
     const io = collect(spawnCli(args));

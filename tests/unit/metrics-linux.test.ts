@@ -6,17 +6,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LinuxSampler } from '../../server/metrics/linux-sampler.js';
+import type { ResourceSample } from '../../server/metrics/sample.js';
 import {
-  LinuxSampler,
+  parseCmdline,
   parseMeminfoKernelBytes,
   parseProcStat,
   parseProcStatus,
   parseSmapsRollupPss,
   parseSnmpTcpSignature,
   parseTcpTable,
+  parseUnixSocketInodes,
   socketInode,
   type TcpTable,
-} from '../../server/metrics/linux.js';
+} from '../../server/metrics/procfs.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/metrics');
 const fixture = (name: string): string => readFileSync(path.join(dir, name), 'latin1');
@@ -55,6 +58,16 @@ describe('procfs parsers', () => {
   it('parseSmapsRollupPss reads Pss (not Pss_Anon, SwapPss)', () => {
     expect(parseSmapsRollupPss(fixture('linux-smaps_rollup.txt'))).toBe(10051 * 1024);
     expect(parseSmapsRollupPss('Rss: 1 kB\n')).toBeNull();
+  });
+
+  it('parseCmdline joins NUL-separated arguments', () => {
+    expect(parseCmdline('python3\0-u\0server_asyncio.py\0')).toBe('python3 -u server_asyncio.py');
+    expect(parseCmdline('')).toBe('');
+  });
+
+  it('parseUnixSocketInodes picks the Inode column, only the inodes asked for', () => {
+    const text = 'Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000003 00000000 00000000 0001 03 6001\n0000000000000000: 00000002 00000000 00010000 0001 01 6100 /run/x.sock\n';
+    expect(parseUnixSocketInodes(text, new Set([6100, 7]))).toEqual([6100]);
   });
 
   it('socketInode reads socket:[N] and nothing else', () => {
@@ -113,6 +126,21 @@ describe('procfs parsers', () => {
 });
 
 // ---------------------------------------------------------------------------------------
+
+/**
+ * Samples until one includes a CPU (stat) read that started after this call, and returns
+ * it; every sample before it must be a live one. Bounded in samples, not in time.
+ */
+async function afterNextCpuRead(s: LinuxSampler): Promise<ResourceSample | null> {
+  const before = s.stats.cpuReads;
+  for (let i = 0; i < 1000; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    const x = await s.sample();
+    if (s.stats.cpuReads > before) return x;
+    expect(x).not.toBeNull();
+  }
+  throw new Error('no CPU read in 1,000 samples');
+}
 
 interface FakeProc {
   pid: number;
@@ -224,11 +252,14 @@ describe('LinuxSampler on a fake procfs', () => {
       [5002, '0A'],
       [5004, '01'],
     ], [[5003, '01']]);
-    await new Promise((r) => setTimeout(r, 50));
+    const reads = s.stats.cpuReads;
     const x = await s.sample();
     expect(x?.fds).toBe(9);
     expect(x?.connections).toBe(3);
-    expect(x?.cpuPercent).toBeGreaterThan(0); // 0.5 s of CPU in ~0.05 s: a lot
+    // CPU time is read on a cadence that stretches with its cost (and skips under load):
+    // the first sample whose CPU read comes after the change must show it.
+    const cpu = s.stats.cpuReads > reads ? x : await afterNextCpuRead(s);
+    expect(cpu?.cpuPercent).toBeGreaterThan(0);
   });
 
   it('a new fd at the lowest free number is found without listing the directory', async () => {
@@ -243,6 +274,48 @@ describe('LinuxSampler on a fake procfs', () => {
     const x = await s.sample();
     expect(x?.fds).toBe(9);
     expect(x?.connections).toBe(3);
+  });
+
+  it('thousands of new fds between two samples are all found at once, without a listing, whatever the budget', async () => {
+    // A fast ramp seen by a sampler that skipped ticks: 6,000 new sockets in one go, with
+    // a budget that allows little. They are found in this very sample by looking up just
+    // the new fd numbers; no listing of the fd directory is needed (nor due).
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    const fdDir = path.join(root, '100', 'fd');
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 6000; i++) {
+      symlinkSync(`socket:[${800_000 + i}]`, path.join(fdDir, String(5 + i)));
+      rows.push([800_000 + i, '01']);
+    }
+    writeNet(100, rows, [[5003, '01']]);
+    const listingsBefore = s.stats.parts.fds.runs;
+    const x = await s.sample();
+    expect(x?.fds).toBe(5 + 3 + 6000);
+    expect(x?.connections).toBe(2 + 6000);
+    expect(s.stats.parts.fds.runs).toBe(listingsBefore);
+  });
+
+  it('new fds around a number opened and closed in between are still found without a listing', async () => {
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    // fds 5 and 6 came and went; 7 and 8 are the new ones
+    const fdDir = path.join(root, '100', 'fd');
+    symlinkSync('socket:[5007]', path.join(fdDir, '7'));
+    symlinkSync('socket:[5008]', path.join(fdDir, '8'));
+    writeNet(100, [
+      [5001, '01'],
+      [5002, '0A'],
+      [5007, '01'],
+      [5008, '01'],
+    ], [[5003, '01']]);
+    const listingsBefore = s.stats.parts.fds.runs;
+    const x = await s.sample();
+    expect(x?.connections).toBe(4);
+    expect(s.stats.parts.fds.runs).toBe(listingsBefore);
   });
 
   it('an fd reused for another socket without the count moving is noticed (old socket leaves the table)', async () => {
@@ -326,8 +399,7 @@ describe('LinuxSampler on a fake procfs', () => {
     const a = new LinuxSampler(100, { procRoot: root });
     expect(await a.sample()).not.toBeNull();
     writeProc({ pid: 100, ppid: 1, start: 999999 }); // same pid, another process
-    await new Promise((r) => setTimeout(r, 50)); // noticed at the next CPU (stat) read
-    expect(await a.sample()).toBeNull();
+    expect(await afterNextCpuRead(a)).toBeNull(); // noticed at the next CPU (stat) read
 
     const b = new LinuxSampler(103, { procRoot: root });
     expect(await b.sample()).toBeNull(); // zombie

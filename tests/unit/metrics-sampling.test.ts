@@ -1,5 +1,5 @@
 // startSampling (rate, no overlap, clean ends) and perConnection, with a fake sampler.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { perConnection, startSampling, type SamplingEndReason } from '../../server/metrics/index.js';
 import type { ProcessSampler, ResourceSample } from '../../server/metrics/sample.js';
 
@@ -58,29 +58,53 @@ function collect(sampler: ProcessSampler, hz: number, onSample?: (s: ResourceSam
 }
 
 describe('startSampling', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // The rate and the skipping are checked on a fake clock (setTimeout and performance.now
+  // both faked): counts of events in a span of fake time are exact, whatever the machine's load.
   it('samples at once and then at the rate', async () => {
-    const fake = new FakeSampler();
-    const { run, samples, ends } = collect(fake, 20);
-    await new Promise((r) => setTimeout(r, 525));
-    await run.stop();
-    // 1 immediate + ~10 more in 0.5 s at 20 Hz; timers are coarse on a busy box
-    expect(samples.length).toBeGreaterThanOrEqual(7);
-    expect(samples.length).toBeLessThanOrEqual(12);
-    expect(ends).toEqual([['stopped', undefined]]);
-    expect(fake.closed).toBe(true);
-    const n = samples.length;
-    await new Promise((r) => setTimeout(r, 120));
-    expect(samples.length).toBe(n); // nothing after stop
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const fake = new FakeSampler();
+      const { run, samples, ends } = collect(fake, 20);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(samples).toHaveLength(1); // at once
+      await vi.advanceTimersByTimeAsync(500);
+      expect(samples).toHaveLength(1 + 10); // then every 50 ms
+      await run.stop();
+      expect(ends).toEqual([['stopped', undefined]]);
+      expect(fake.closed).toBe(true);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(samples).toHaveLength(11); // nothing after stop
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('never overlaps samples, skipping ticks when a sample is slower than the period', async () => {
-    const fake = new FakeSampler({ delayMs: 120 });
-    const { run, samples } = collect(fake, 50);
-    await new Promise((r) => setTimeout(r, 600));
-    await run.stop();
-    expect(fake.maxActive).toBe(1);
-    expect(samples.length).toBeLessThanOrEqual(6);
-    expect(samples.length).toBeGreaterThanOrEqual(3);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    try {
+      const fake = new FakeSampler({ delayMs: 120 });
+      const { run, samples } = collect(fake, 50);
+      await vi.advanceTimersByTimeAsync(600);
+      const stopping = run.stop(); // waits for the sample in flight
+      await vi.advanceTimersByTimeAsync(120);
+      await stopping;
+      expect(fake.maxActive).toBe(1);
+      // Each sample takes 120 ms; the next starts on the next 20 ms slot of the grid, never
+      // at once to catch up: gaps of 120-140 ms, so 4 or 5 samples in 600 ms.
+      const gaps = samples.slice(1).map((x, i) => x.t - samples[i]!.t);
+      expect(samples.length).toBeGreaterThanOrEqual(4);
+      expect(samples.length).toBeLessThanOrEqual(5);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(120);
+        expect(gap).toBeLessThanOrEqual(141);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("ends by itself with 'exited' when the process is gone", async () => {

@@ -1,5 +1,7 @@
 """A slow local HTTP server (the "slow backend"), a clock and a quiet exit.
 
+Shared by the busy-wait, from-scratch and one-fetch samples (plumbing: no slide shows it).
+
 GET /any/path?delay=0.5 answers after 0.5 s (or the server's default delay);
 a path starting with /typo gets the status line "HTTP/1.0 2OO OK", which no
 parser accepts. The server is asyncio in one background thread: it adds one thread

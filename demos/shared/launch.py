@@ -1,5 +1,7 @@
 """Run a server and its load generator as separate processes; show both.
 
+Shared by the not-faster, pizza and subs demos (plumbing: no slide shows it).
+
 The meters follow the server alone: the load generator is its sibling, not
 its child. Ctrl-C, SIGTERM or SIGHUP stop them all, quietly.
 """
@@ -10,9 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -38,7 +37,9 @@ def _relay(pipe):
 
 
 def _start(script, args, env):
-    return subprocess.Popen([sys.executable, os.path.join(HERE, script), *args],
+    # the programs live beside the demo that runs them, not beside this file
+    here = os.path.dirname(os.path.abspath(sys.argv[0]))
+    return subprocess.Popen([sys.executable, os.path.join(here, script), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, env=env, text=True)
 
