@@ -1,16 +1,22 @@
 // The demo server: one Node process serving the deck over HTTP and the demo WebSocket on
 // the same port. Production serves the built deck; dev mounts Vite with hot reload.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { readFile } from 'node:fs/promises';
-import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD, serverMetaTag } from '../protocol/protocol.js';
+import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../protocol/protocol.js';
+import { shortText } from '../protocol/short-text.js';
 import { loadRegistry, type Registry } from '../registry/registry.js';
 import { Connection } from '../session/connection.js';
 import { SessionLimits } from '../session/session-limits.js';
 import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
 import { DEFAULT_SAMPLE_HZ } from '../session/session-meter.js';
+import { parseRequestTarget } from './request-target.js';
+import { IncidentLog, type LogLine } from './incident-log.js';
+import { WebSocketAdmission } from './ws-admission.js';
+import { deckFiles, type Handler } from './deck-files.js';
+import { DECK_HEADERS } from './deck-headers.js';
+import { guardRequests, guardUpgrades } from './request-guard.js';
 
 export interface DemoServerOptions {
   root: string;
@@ -25,6 +31,11 @@ export interface DemoServerOptions {
   sessionsTotal?: number;
   /** Resource samples per second of each session's process under test; 0 turns meters off. */
   sampleHz?: number;
+  /** Open demo WebSockets allowed per remote address, and in total. */
+  socketsPerRemote?: number;
+  socketsTotal?: number;
+  /** Where the server's own warnings and internal errors go (default: stderr). */
+  log?: LogLine;
 }
 
 export interface DemoServer {
@@ -36,15 +47,17 @@ export interface DemoServer {
   limits: SessionLimits;
   /** Open demo WebSockets right now. */
   connectionCount(): number;
+  /** Internal errors caught and logged so far (each is a bug; none ended the server). */
+  incidents: IncidentLog;
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const text = `${reason}\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
 }
@@ -55,6 +68,9 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const registry = loadRegistry(opts.demosDir ?? join(opts.root, 'demos'));
   const limits = new SessionLimits(opts.sessionsPerConnection, opts.sessionsTotal);
   const token = isLoopbackHost(host) ? undefined : newToken();
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const incidents = new IncidentLog(log);
+  const admission = new WebSocketAdmission(opts.socketsPerRemote, opts.socketsTotal);
 
   const server: Server = createServer();
   let handler: Handler;
@@ -69,22 +85,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     handler = vite.middlewares as unknown as Handler;
     closeVite = () => vite.close();
   } else {
-    const { default: sirv } = await import('sirv');
-    const dist = opts.distDir ?? join(opts.root, 'dist');
-    // Looked up per request (dev mode): a rebuild while serving must not leave a stale file list.
-    const files = sirv(dist, { etag: true, dev: true, single: false }) as Handler;
-    handler = (req, res, next) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path !== '/' && path !== '/index.html') return files(req, res, next);
-      // The deck learns from this tag that a demo server stands behind it: run demos live.
-      readFile(join(dist, 'index.html'), 'utf8').then(
-        (html) => {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-          res.end(html.replace('</head>', `${serverMetaTag()}\n</head>`));
-        },
-        () => next(),
-      );
-    };
+    handler = await deckFiles(opts.distDir ?? join(opts.root, 'dist'), incidents);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -95,16 +96,20 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const policy = new OriginPolicy({ host, port, allowOrigins: opts.allowOrigins, token });
 
-  server.on('request', (req, res) => {
-    const host = policy.checkHost(req);
-    if (!host.ok) {
-      res.writeHead(host.status, { 'content-type': 'text/plain; charset=utf-8' }).end(host.reason + '\n');
-      return;
-    }
-    handler(req, res, () => {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
-    });
-  });
+  server.on(
+    'request',
+    guardRequests((req, res) => {
+      for (const [name, value] of Object.entries(DECK_HEADERS)) res.setHeader(name, value);
+      const host = policy.checkHost(req);
+      if (!host.ok) {
+        res.writeHead(host.status, { 'content-type': 'text/plain; charset=utf-8' }).end(host.reason + '\n');
+        return;
+      }
+      handler(req, res, () => {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+      });
+    }, incidents),
+  );
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -112,11 +117,14 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
   });
   const connections = new Set<Connection>();
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== WS_PATH) {
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: a client that resets it while
+    // it is refused would otherwise throw ECONNRESET out of the process.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(req.url);
+    if (target?.pathname !== WS_PATH) {
       // In dev, Vite's hot-reload socket shares this server and answers its own upgrades.
-      if (mode !== 'dev') refuseUpgrade(socket, 404, `no WebSocket at ${path}; the demo socket is ${WS_PATH}`);
+      if (mode !== 'dev' || !target) refuseUpgrade(socket, 404, `no WebSocket at ${shortText(String(req.url))}; the demo socket is ${WS_PATH}`);
       return;
     }
     const verdict = policy.checkUpgrade(req);
@@ -126,11 +134,21 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
       return refuseUpgrade(socket, 400, `this server speaks protocol ${PROTOCOL}; reload the deck so it matches the server`);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, registry, limits, opts.sampleHz ?? DEFAULT_SAMPLE_HZ);
+      // Refused after the handshake, so the page can read why (a failed handshake shows no reason).
+      const place = admission.admit(req.socket.remoteAddress ?? 'unknown');
+      if (!place.ok) {
+        ws.on('error', () => ws.terminate());
+        ws.send(JSON.stringify({ type: 'error', message: place.reason }));
+        ws.close(1013, place.reason.slice(0, 120));
+        return;
+      }
+      ws.once('close', place.release);
+      const conn = new Connection(ws, registry, limits, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log);
       connections.add(conn);
       ws.on('close', () => connections.delete(conn));
     });
-  });
+  };
+  server.on('upgrade', guardUpgrades(upgrade, incidents));
 
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/${token ? `?token=${token}` : ''}`;
@@ -143,6 +161,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     registry,
     limits,
     connectionCount: () => connections.size,
+    incidents,
     close() {
       closing ??= (async () => {
         await Promise.all([...connections].map((c) => c.close('shutdown')));

@@ -2,7 +2,9 @@
 // upgrade is refused unless it comes from the deck's own origin (or an explicit allowlist),
 // and, off loopback, carries the per-launch token.
 import type { IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseRequestTarget } from './request-target.js';
+import { shortText } from '../protocol/short-text.js';
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -10,6 +12,12 @@ export function isLoopbackHost(host: string): boolean {
 
 export function newToken(): string {
   return randomBytes(18).toString('base64url');
+}
+
+/** Compares in time that does not depend on where the texts differ, nor on their lengths. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export interface OriginPolicyOptions {
@@ -43,11 +51,14 @@ export class OriginPolicy {
     const origin = req.headers.origin;
     if (!origin) return { ok: false, status: 403, reason: 'the WebSocket request has no Origin header' };
     if (!this.origins.has(origin)) {
-      return { ok: false, status: 403, reason: `origin ${origin} is not allowed; allowed: ${this.allowedOrigins.join(', ')} (add one with --allow-origin)` };
+      return { ok: false, status: 403, reason: `origin ${shortText(origin, 80)} is not allowed; allowed: ${this.allowedOrigins.join(', ')} (add one with --allow-origin)` };
     }
     if (this.opts.token !== undefined) {
-      const given = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-      if (given !== this.opts.token) return { ok: false, status: 403, reason: 'missing or wrong token: open the URL the server printed' };
+      // Exactly one token, and the right one: "token=RIGHT&token=x" is refused as well.
+      const given = parseRequestTarget(req.url)?.query.getAll('token') ?? [];
+      if (given.length !== 1 || !sameSecret(given[0]!, this.opts.token)) {
+        return { ok: false, status: 403, reason: 'missing or wrong token: open the URL the server printed' };
+      }
     }
     return { ok: true };
   }
@@ -57,6 +68,6 @@ export class OriginPolicy {
     if (this.opts.host === '0.0.0.0' || this.opts.host === '::' || !isLoopbackHost(this.opts.host)) return { ok: true };
     const host = req.headers.host ?? '';
     if (this.hosts.has(host)) return { ok: true };
-    return { ok: false, status: 421, reason: `unexpected Host "${host}"; open http://127.0.0.1:${this.opts.port}/` };
+    return { ok: false, status: 421, reason: `unexpected Host "${shortText(host, 80)}"; open http://127.0.0.1:${this.opts.port}/` };
   }
 }

@@ -2,6 +2,7 @@
 // it never throws, so one bad frame cannot take down a connection.
 import { z } from 'zod';
 import { MAX_SESSION_ID, type ClientMessage } from './protocol.js';
+import { quoteValue, shortText } from './short-text.js';
 
 const session = z.number().int().min(1).max(MAX_SESSION_ID);
 const cols = z.number().int().min(2).max(1000);
@@ -14,7 +15,8 @@ const clientMessage = z.discriminatedUnion('type', [
     session,
     demo: z.string().min(1).max(64),
     variant: z.string().min(1).max(64).optional(),
-    params: z.record(z.string().max(64), paramValue).optional(),
+    // Parameter names are camelCase words (as manifests declare them): never "__proto__".
+    params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'parameter names are letters and digits'), paramValue).optional(),
     cols,
     rows,
   }),
@@ -33,17 +35,32 @@ export function parseClientMessage(text: string): Parsed {
     return { ok: false, error: 'message is not valid JSON' };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: `bad message: expected a JSON object with a "type" (start, stop, resize, ack); got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}` };
+    return { ok: false, error: `bad message: expected a JSON object with a "type" (start, stop, resize, ack); got ${Array.isArray(raw) ? 'an array' : quoteValue(raw)}` };
+  }
+  // JSON.parse makes "__proto__" an own key; the schema below would skip it without a word.
+  const protoAt = protoKeyPath(raw);
+  if (protoAt !== undefined) {
+    const s = (raw as { session?: unknown }).session;
+    return { ok: false, error: `bad message: the key "__proto__"${protoAt ? ` in "${protoAt}"` : ''} is not allowed`, ...(typeof s === 'number' && Number.isInteger(s) ? { session: s } : {}) };
   }
   const r = clientMessage.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
   const s = (raw as { session?: unknown } | null)?.session;
   const issue = r.error.issues[0]!;
-  const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'message';
+  const where = issue.path.length ? `field "${shortText(issue.path.join('.'))}"` : 'message';
   const known = 'start, stop, resize, ack';
   const msg =
     issue.path[0] === 'type' || (issue.code === 'invalid_union' && issue.path.length === 0)
-      ? `unknown message type ${JSON.stringify((raw as { type?: unknown } | null)?.type)}; known types: ${known}`
-      : `${where}: ${issue.message}`;
+      ? `unknown message type ${quoteValue((raw as { type?: unknown } | null)?.type)}; known types: ${known}`
+      : `${where}: ${shortText(issue.message, 120)}`;
   return { ok: false, error: `bad message: ${msg}`, ...(typeof s === 'number' && Number.isInteger(s) ? { session: s } : {}) };
+}
+
+/** Where an own "__proto__" key sits in a message (top level or one level down), if anywhere. */
+function protoKeyPath(raw: object): string | undefined {
+  if (Object.hasOwn(raw, '__proto__')) return '';
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'object' && value !== null && Object.hasOwn(value, '__proto__')) return shortText(key);
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@ import type { Registry } from '../registry/registry.js';
 import { resolveParams, buildArgv } from '../registry/params.js';
 import { findPython } from '../registry/python.js';
 import type { ParamValue } from '../protocol/protocol.js';
+import { shortText } from '../protocol/short-text.js';
 
 export interface LaunchPlan {
   demo: string;
@@ -39,13 +40,14 @@ export function planLaunch(
 ): Launch {
   const demo = registry.get(req.demo);
   if (!demo) {
-    return { ok: false, message: `unknown demo "${req.demo}"; known demos: ${[...registry.keys()].join(', ') || '(none)'}` };
+    return { ok: false, message: `unknown demo "${shortText(req.demo)}"; known demos: ${[...registry.keys()].join(', ') || '(none)'}` };
   }
   const m = demo.manifest;
   const variantId = req.variant ?? m.defaultVariant ?? Object.keys(m.variants)[0]!;
-  const variant = m.variants[variantId];
+  // Own keys only: "__proto__", "constructor" or "toString" must not find Object.prototype's.
+  const variant = Object.hasOwn(m.variants, variantId) ? m.variants[variantId] : undefined;
   if (!variant) {
-    return { ok: false, message: `demo "${m.id}" has no variant "${variantId}"; its variants: ${Object.keys(m.variants).join(', ')}` };
+    return { ok: false, message: `demo "${m.id}" has no variant "${shortText(variantId)}"; its variants: ${Object.keys(m.variants).join(', ')}` };
   }
   const params = resolveParams(m, req.params);
   if (!params.ok) return { ok: false, message: params.message };

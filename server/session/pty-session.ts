@@ -3,10 +3,20 @@
 import pty from '@lydell/node-pty';
 import type { ExitReason } from '../protocol/protocol.js';
 import { killTree } from './process-tree.js';
+import { PtyInputWriter } from './pty-input-writer.js';
 
 /** Above this many unacknowledged bytes the PTY is paused; below LOW_WATER it resumes. */
 export const HIGH_WATER = 128 * 1024;
 export const LOW_WATER = 16 * 1024;
+
+/** Why output is held back: the page has not drawn it yet, or its socket is full. */
+export type HoldReason = 'acks' | 'socket';
+
+/** Keys the line discipline turns into signals: they go ahead of a pending paste. */
+const INTERRUPTS = new Map<number, NodeJS.Signals>([
+  [0x03, 'SIGINT'], // Ctrl-C
+  [0x1c, 'SIGQUIT'], // Ctrl-\
+]);
 
 export interface PtySessionOptions {
   argv: string[];
@@ -17,15 +27,28 @@ export interface PtySessionOptions {
   timeLimitMs: number;
   onOutput: (data: Buffer) => void;
   onExit: (exit: { code: number | null; signal: string | null; reason: ExitReason }) => void;
+  /** An error of the PTY itself (not of the program): logged, the session ends as usual. */
+  onPtyError?: (err: Error) => void;
 }
 
+/** `dropped`: pending input an interrupt discarded. Not ok: the input queue was full. */
+export type WriteResult = { ok: true; dropped?: number } | { ok: false; queued: number };
+export type AckResult = { ok: true } | { ok: false; unacknowledged: number };
+
 const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+
+/** node-pty's Unix terminal has these at run time; its typings leave them out. */
+interface UnixPty {
+  fd: number;
+  on(event: 'close' | 'error', listener: (err?: Error) => void): void;
+}
 
 export class PtySession {
   readonly pid: number;
   private readonly term: pty.IPty;
+  private readonly input: PtyInputWriter;
   private unacked = 0;
-  private paused = false;
+  private readonly holds = new Set<HoldReason>();
   private stopReason: ExitReason | undefined;
   private ended = false;
   private readonly timer: NodeJS.Timeout;
@@ -43,19 +66,30 @@ export class PtySession {
       encoding: null, // raw bytes: the browser's terminal decodes UTF-8 itself, even split across frames
     });
     this.pid = this.term.pid;
+    const unix = this.term as unknown as UnixPty;
+    if (typeof unix.fd !== 'number') {
+      this.term.kill('SIGKILL');
+      throw new Error('this platform’s PTY has no file descriptor to write input to (Linux and macOS are supported)');
+    }
+    this.input = new PtyInputWriter(unix.fd);
+    // The library closes the master fd when the terminal closes: stop writing before the
+    // number can be reused by another file.
+    unix.on('close', () => this.input.close());
+    // With a listener of ours the library reports a PTY error instead of throwing it.
+    unix.on('error', (err) => {
+      if (err && !/EAGAIN|EIO/.test((err as NodeJS.ErrnoException).code ?? '')) opts.onPtyError?.(err);
+    });
     this.term.onData((data) => {
       const bytes = data as unknown as Buffer;
       this.unacked += bytes.byteLength;
-      if (!this.paused && this.unacked > HIGH_WATER) {
-        this.paused = true;
-        this.term.pause();
-      }
+      if (this.unacked > HIGH_WATER) this.hold('acks');
       opts.onOutput(bytes);
     });
     let resolveDone!: () => void;
     this.done = new Promise((r) => (resolveDone = r));
     this.term.onExit(({ exitCode, signal }) => {
       clearTimeout(this.timer);
+      this.input.close();
       // The leader is gone; make sure nothing it started lingers.
       void killTree(this.pid, 100).then(() => {
         this.ended = true;
@@ -69,18 +103,51 @@ export class PtySession {
   }
 
   get isPaused(): boolean {
-    return this.paused;
+    return this.holds.size > 0;
   }
 
   get unacknowledged(): number {
     return this.unacked;
   }
 
-  write(data: Uint8Array | string): void {
-    if (this.ended) return;
-    // Input goes through even while output is paused, so Ctrl-C acts at once.
-    // With encoding: null the PTY takes raw bytes; its typings only name strings.
-    this.term.write((typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)) as unknown as string);
+  /** Bytes of input taken by the PTY, waiting for it, and full-PTY retries so far. */
+  get inputStats(): PtyInputWriter['stats'] {
+    return this.input.stats;
+  }
+
+  /**
+   * Queues keyboard input for the program, in order. Input goes through even while output
+   * is paused, and an interrupt key goes ahead of a pending paste, so Ctrl-C acts at once.
+   */
+  write(input: Uint8Array | string): WriteResult {
+    if (this.ended || this.stopReason !== undefined) return { ok: true };
+    const data = typeof input === 'string' ? Buffer.from(input) : input;
+    const signal = data.byteLength === 1 ? INTERRUPTS.get(data[0]!) : undefined;
+    if (signal && this.input.stats.queued > 0) {
+      // The tty drops pending input when it turns the key into a signal; so does this. And
+      // when the terminal's buffer is full the key cannot get in at all: then the signal goes
+      // straight to the program's process group, as the line discipline would send it.
+      const full = this.input.isFull;
+      const dropped = this.input.discard();
+      if (!full) this.input.write(data);
+      else {
+        try {
+          process.kill(-this.pid, signal);
+        } catch {
+          // already gone
+        }
+      }
+      return { ok: true, dropped };
+    }
+    if (this.input.write(data)) return { ok: true };
+    return { ok: false, queued: this.input.stats.queued };
+  }
+
+  /** Server text on this terminal (a notice), counted like the program's output. */
+  notice(text: string): void {
+    const bytes = Buffer.from(text);
+    this.unacked += bytes.byteLength;
+    this.opts.onOutput(bytes);
   }
 
   resize(cols: number, rows: number): void {
@@ -92,21 +159,33 @@ export class PtySession {
     }
   }
 
-  /** The client has written `bytes` more bytes to its screen. */
-  ack(bytes: number): void {
-    this.unacked = Math.max(0, this.unacked - bytes);
-    if (this.paused && this.unacked < LOW_WATER) {
-      this.paused = false;
-      this.term.resume();
-    }
+  /** The client has written `bytes` more bytes to its screen; more than was sent is refused. */
+  ack(bytes: number): AckResult {
+    if (bytes > this.unacked) return { ok: false, unacknowledged: this.unacked };
+    this.unacked -= bytes;
+    if (this.unacked < LOW_WATER) this.release('acks');
+    return { ok: true };
+  }
+
+  /** Holds output back for `reason` until it is released. */
+  hold(reason: HoldReason): void {
+    if (this.holds.has(reason)) return;
+    this.holds.add(reason);
+    if (this.holds.size === 1 && !this.ended) this.term.pause();
+  }
+
+  release(reason: HoldReason): void {
+    if (!this.holds.delete(reason)) return;
+    if (this.holds.size === 0 && !this.ended) this.term.resume();
   }
 
   /** Ends the whole process tree; `done` resolves when it is gone. */
   stop(reason: ExitReason = 'stopped'): Promise<void> {
     if (!this.ended && this.stopReason === undefined) {
       this.stopReason = reason;
+      this.input.close();
       // A paused PTY could hold back the exit notification: let it drain.
-      if (this.paused) this.term.resume();
+      if (this.holds.size > 0) this.term.resume();
       void killTree(this.pid);
     }
     return this.done;

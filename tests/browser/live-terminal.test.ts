@@ -61,8 +61,10 @@ describe('the deck in a browser', () => {
     await page.click(`${sel} .lt-screen`);
     await page.keyboard.type('typed in the browser');
     await page.keyboard.press('Enter');
+    // The echo and the bot's answer; rows joined again, as the answer may wrap on this narrow
+    // terminal (later in the run its time stamp is a digit longer).
     await page.waitForFunction(
-      (s) => (document.querySelector<HTMLElement>(s)?.liveTerminal?.text() ?? '').split('typed in the browser').length > 2,
+      (s) => (document.querySelector<HTMLElement>(s)?.liveTerminal?.text() ?? '').replaceAll('\n', '').split('typed in the browser').length > 2,
       sel,
       { timeout: 10_000 },
     );
@@ -71,6 +73,40 @@ describe('the deck in a browser', () => {
     await page.click(`${sel} button[data-action="stop"]`);
     await page.waitForSelector(`${sel}[data-state="exited"]`);
     expect(await terminalText(sel)).toMatch(/── stopped ──/);
+  });
+
+  it('delivers a paste far larger than one WebSocket frame, and the terminal stays connected', { timeout: 90_000 }, async () => {
+    const sel = '#chat-demo .live-terminal';
+    await gotoSlide(page, 'chat-demo');
+    if ((await page.$eval(sel, (el) => (el as HTMLElement).dataset.state)) === 'running') await page.click(`${sel} button[data-action="stop"]`);
+    await page.waitForSelector(`${sel}:is([data-state="idle"], [data-state="exited"])`);
+    await page.click(`${sel} button[data-action="run"]`);
+    await page.waitForSelector(`${sel}[data-state="running"]`);
+    await page.waitForFunction((s) => /quit/i.test(document.querySelector<HTMLElement>(s)?.liveTerminal?.text() ?? ''), sel, { timeout: 15_000 });
+    // 200 kB of lines pasted as a person pastes: a clipboard event on the terminal.
+    const last = await page.evaluate((s) => {
+      const lines = Array.from({ length: 2000 }, (_, i) => `pasted-line-${String(i).padStart(4, '0')}-${'x'.repeat(80)}`);
+      const data = new DataTransfer();
+      data.setData('text/plain', lines.join('\n') + '\n');
+      const textarea = document.querySelector<HTMLTextAreaElement>(`${s} textarea`)!;
+      textarea.focus();
+      textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      return lines.at(-1)!;
+    }, sel);
+    // The first bot answers every line it hears from you: its answer to the last one arrives
+    // (wrapped across rows of the terminal: the rows are joined again to find it).
+    await page
+      .waitForFunction(
+        ([s, line]) => (document.querySelector<HTMLElement>(s!)?.liveTerminal?.text() ?? '').replaceAll('\n', '').includes(`got "${line}" from you`),
+        [sel, last] as const,
+        { timeout: 60_000 },
+      )
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}\nstate ${await page.$eval(sel, (el) => (el as HTMLElement).dataset.state)}; the terminal ends with:\n${(await terminalText(sel)).slice(-1500)}`);
+      });
+    expect(await page.$eval(sel, (el) => (el as HTMLElement).dataset.state)).toBe('running');
+    await page.click(`${sel} button[data-action="stop"]`);
+    await page.waitForSelector(`${sel}[data-state="exited"]`);
   });
 
   it('says so on the slide when a demo is not there yet', async () => {

@@ -28,10 +28,11 @@ export class TestClient {
     });
   }
 
-  static connect(port: number, opts: { origin?: string | null; protocol?: string; path?: string } = {}): Promise<TestClient> {
+  static connect(port: number, opts: { origin?: string | null; protocol?: string; path?: string; localAddress?: string } = {}): Promise<TestClient> {
     const origin = opts.origin === undefined ? `http://127.0.0.1:${port}` : opts.origin;
     const ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? WS_PATH}`, opts.protocol ?? PROTOCOL, {
       headers: origin ? { origin } : {},
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
     });
     return new Promise((resolve, reject) => {
       const client = new TestClient(ws);

@@ -1,30 +1,17 @@
 // The real demo server on a loopback port, driven by a real WebSocket client, running real
 // PTYs and Python programs.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { request } from 'node:http';
-import { startTestServer, FIXTURE_DEMOS } from '../helpers/server.js';
+import { serversForFile } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
-import { isRunning, waitGone, killAll } from '../helpers/processes.js';
-import type { DemoServer } from '../../server/http/demo-server.js';
+import { isRunning, waitGone } from '../helpers/processes.js';
 import { MAX_CLIENT_PAYLOAD } from '../../server/protocol/protocol.js';
 
-let server: DemoServer;
-let fixtures: DemoServer;
-const started: number[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  fixtures = await startTestServer({ demosDir: FIXTURE_DEMOS });
-});
-afterAll(async () => {
-  await server?.close();
-  await fixtures?.close();
-  killAll(started);
-});
+const { project, fixtures, started } = serversForFile();
 
 describe('running a demo', () => {
   it('runs a registry demo in a PTY, streams its output and reports its exit', async () => {
-    const c = await TestClient.connect(server.port);
+    const c = await TestClient.connect(project().port);
     const welcome = await c.message('welcome');
     expect(welcome.demos.map((d) => d.id)).toEqual(expect.arrayContaining(['hello', 'chat']));
     c.send({ type: 'start', session: 1, demo: 'hello', variant: 'blocking', params: { count: 2, delay: 0.1 }, cols: 80, rows: 24 });
@@ -41,7 +28,7 @@ describe('running a demo', () => {
   });
 
   it('forwards keyboard input to the PTY', async () => {
-    const c = await TestClient.connect(server.port);
+    const c = await TestClient.connect(project().port);
     c.send({ type: 'start', session: 7, demo: 'chat', variant: 'asyncio', params: { bots: 0 }, cols: 80, rows: 24 });
     const s = await c.message('started', 7);
     started.push(s.pid);
@@ -55,7 +42,7 @@ describe('running a demo', () => {
   });
 
   it('stop ends the whole process tree, even a grandchild in its own session', async () => {
-    const c = await TestClient.connect(fixtures.port);
+    const c = await TestClient.connect(fixtures().port);
     c.send({ type: 'start', session: 1, demo: 'sleeper', cols: 80, rows: 24 });
     const line = await c.until(() => /pids (\d+) (\d+) (\d+)/.exec(c.text(1)), 10_000, 'the pids line');
     const pids = line.slice(1, 4).map(Number);
@@ -71,18 +58,19 @@ describe('running a demo', () => {
   });
 
   it('closing the page (the socket) ends its sessions', async () => {
-    const c = await TestClient.connect(fixtures.port);
+    const c = await TestClient.connect(fixtures().port);
     c.send({ type: 'start', session: 3, demo: 'sleeper', cols: 80, rows: 24 });
     const line = await c.until(() => /pids (\d+) (\d+) (\d+)/.exec(c.text(3)), 10_000, 'the pids line');
     const pids = line.slice(1, 4).map(Number);
     started.push(...pids);
     c.ws.terminate();
     expect(await waitGone(pids, 2000)).toEqual([]);
-    expect(fixtures.limits.count).toBe(0);
+    // The session's place is given back once the server has seen the exit (a moment after).
+    await expect.poll(() => fixtures().limits.count, { timeout: 3000 }).toBe(0);
   });
 
   it('ends a session at its wall-clock limit', async () => {
-    const c = await TestClient.connect(fixtures.port);
+    const c = await TestClient.connect(fixtures().port);
     c.send({ type: 'start', session: 2, demo: 'sleeper', cols: 80, rows: 24 });
     const s = await c.message('started', 2);
     started.push(s.pid);
@@ -101,7 +89,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
     ['a missing field', JSON.stringify({ type: 'resize', session: 1, cols: 80 }), /field "rows"/],
     ['an extra field', JSON.stringify({ type: 'stop', session: 1, argv: ['sh'] }), /argv/],
   ])('%s', async (_name, raw, pattern) => {
-    const c = await TestClient.connect(server.port);
+    const c = await TestClient.connect(project().port);
     c.sendRaw(raw);
     const err = await c.message('error');
     expect(err.message).toMatch(pattern);
@@ -119,7 +107,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
     [{ demo: 'hello', params: { count: 2.5 } }, /parameter "count" must be a whole number/],
     [{ demo: 'hello', params: { shell: 'sh' } }, /demo "hello" has no parameter "shell"/],
   ])('refuses %j', async (req, pattern) => {
-    const c = await TestClient.connect(server.port);
+    const c = await TestClient.connect(project().port);
     c.send({ type: 'start', session: 4, cols: 80, rows: 24, ...req });
     const err = await c.message('error', 4);
     expect(err.message).toMatch(pattern);
@@ -131,7 +119,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
   });
 
   it('answers binary frames for unknown sessions or opcodes, and short frames', async () => {
-    const c = await TestClient.connect(server.port);
+    const c = await TestClient.connect(project().port);
     c.sendRaw(Buffer.from([2, 0, 0]));
     expect((await c.message('error')).message).toMatch(/shorter than its 5-byte header/);
     c.sendRaw(Buffer.from([1, 0, 0, 0, 1, 65]));
@@ -142,8 +130,8 @@ describe('bad input gets a clear error and the connection keeps working', () => 
   });
 
   it('closes a connection that sends more than maxPayload, and only that one', async () => {
-    const a = await TestClient.connect(server.port);
-    const b = await TestClient.connect(server.port);
+    const a = await TestClient.connect(project().port);
+    const b = await TestClient.connect(project().port);
     const closed = new Promise<number>((r) => a.ws.once('close', (code) => r(code)));
     a.sendRaw('x'.repeat(MAX_CLIENT_PAYLOAD + 1));
     expect(await closed).toBe(1009); // "message too big"
@@ -154,7 +142,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
   });
 
   it('caps the sessions one page may run', async () => {
-    const c = await TestClient.connect(fixtures.port);
+    const c = await TestClient.connect(fixtures().port);
     const welcome = await c.message('welcome');
     const cap = welcome.limits.sessionsPerConnection;
     for (let i = 1; i <= cap + 1; i++) c.send({ type: 'start', session: i, demo: 'sleeper', cols: 80, rows: 24 });
@@ -186,30 +174,30 @@ describe('the WebSocket upgrade is checked before any session exists', () => {
   }
 
   it('refuses a foreign Origin with 403', async () => {
-    await expect(TestClient.connect(server.port, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
-    expect(await upgradeStatus(server.port, { Origin: 'http://localhost.evil.example', 'Sec-WebSocket-Protocol': 'what-is-async.v1' })).toBe(403);
-    expect(server.connectionCount()).toBe(0);
+    await expect(TestClient.connect(project().port, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    expect(await upgradeStatus(project().port, { Origin: 'http://localhost.evil.example', 'Sec-WebSocket-Protocol': 'what-is-async.v1' })).toBe(403);
+    expect(project().connectionCount()).toBe(0);
   });
 
   it('refuses a request with no Origin', async () => {
-    await expect(TestClient.connect(server.port, { origin: null })).rejects.toThrow('HTTP 403');
+    await expect(TestClient.connect(project().port, { origin: null })).rejects.toThrow('HTTP 403');
   });
 
   it('accepts the deck’s own origin under each loopback name', async () => {
-    for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`]) {
-      const c = await TestClient.connect(server.port, { origin });
+    for (const origin of [`http://127.0.0.1:${project().port}`, `http://localhost:${project().port}`]) {
+      const c = await TestClient.connect(project().port, { origin });
       await c.message('welcome');
       await c.close();
     }
   });
 
   it('refuses a client of another protocol version', async () => {
-    await expect(TestClient.connect(server.port, { protocol: 'what-is-async.v0' })).rejects.toThrow('HTTP 400');
+    await expect(TestClient.connect(project().port, { protocol: 'what-is-async.v0' })).rejects.toThrow('HTTP 400');
   });
 
   it('refuses HTTP requests naming a foreign Host (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve) =>
-      request({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0)).end(),
+      request({ host: '127.0.0.1', port: project().port, path: '/', headers: { Host: 'evil.example' } }, (res) => resolve(res.statusCode ?? 0)).end(),
     );
     expect(status).toBe(421);
   });

@@ -34,6 +34,28 @@ describe('origin policy', () => {
     expect(p.checkUpgrade(req({ origin: 'http://127.0.0.1:2014' }, '/ws?token=s3cret'))).toEqual({ ok: true });
   });
 
+  it.each(['/ws?token=s3cret&token=x', '/ws?token=x&token=s3cret', '/ws?token=s3cret&token=s3cret', '/ws?token=s3cre', '/ws?token=s3cretX', '/ws?token=', '/ws?tok%65n=x'])(
+    'takes exactly one right token: refuses %s',
+    (url) => {
+      const p = new OriginPolicy({ host: '0.0.0.0', port: 2014, token: 's3cret' });
+      expect(p.checkUpgrade(req({ origin: 'http://127.0.0.1:2014' }, url))).toMatchObject({ ok: false, status: 403 });
+    },
+  );
+
+  it('never throws on an odd request target', () => {
+    const p = new OriginPolicy({ host: '0.0.0.0', port: 2014, token: 's3cret' });
+    for (const url of ['//', '/\\', '//:99999', 'http://x/ws', '*', '']) {
+      expect(() => p.checkUpgrade(req({ origin: 'http://127.0.0.1:2014' }, url))).not.toThrow();
+    }
+  });
+
+  it('echoes only a short prefix of a long Origin or Host', () => {
+    const v = local.checkUpgrade(req({ origin: 'http://' + 'e'.repeat(10_000) }));
+    expect(!v.ok && v.reason.length).toBeLessThan(400);
+    const h = local.checkHost(req({ host: 'h'.repeat(10_000) }));
+    expect(!h.ok && h.reason.length).toBeLessThan(300);
+  });
+
   it('refuses a foreign Host on loopback (DNS rebinding)', () => {
     expect(local.checkHost(req({ host: '127.0.0.1:2014' }))).toEqual({ ok: true });
     expect(local.checkHost(req({ host: 'rebind.example:2014' }))).toMatchObject({ ok: false, status: 421 });

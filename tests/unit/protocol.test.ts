@@ -34,6 +34,28 @@ describe('client message validation', () => {
     if (!r.ok) expect(r.error).toMatch(pattern);
   });
 
+  it.each([
+    ['{"__proto__":{"type":"stop"},"session":1}', /"__proto__" is not allowed/],
+    ['{"type":"start","session":1,"demo":"a","cols":80,"rows":24,"params":{"__proto__":{"count":3}}}', /"__proto__" in "params" is not allowed/],
+    ['{"type":"start","session":1,"demo":"a","cols":80,"rows":24,"params":{"a b":1}}', /field "params\.a b"/],
+    ['{"type":"constructor","session":1}', /unknown message type "constructor"/],
+  ])('refuses prototype names and odd keys: %s', (text, pattern) => {
+    const r = parseClientMessage(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(pattern);
+  });
+
+  it.each([
+    JSON.stringify({ type: 'x'.repeat(60_000) }),
+    JSON.stringify('y'.repeat(60_000)),
+    JSON.stringify({ type: 'stop', session: 1, ['k'.repeat(60_000)]: 1 }),
+    JSON.stringify({ type: 'start', session: 1, demo: 'a', cols: 80, rows: 24, params: { ['p'.repeat(60_000)]: 1 } }),
+  ])('echoes only a short prefix of a large bad message', (text) => {
+    const r = parseClientMessage(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.length).toBeLessThan(300);
+  });
+
   it('names the session of a bad message when it can', () => {
     const r = parseClientMessage('{"type":"resize","session":3,"cols":"wide","rows":24}');
     expect(r).toMatchObject({ ok: false, session: 3 });

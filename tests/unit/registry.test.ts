@@ -82,12 +82,22 @@ describe('parameters', () => {
   it('fills defaults and accepts values in bounds', () => {
     expect(resolveParams(m)).toEqual({ ok: true, values: { n: 2 } });
     expect(resolveParams(m, { n: 5 })).toEqual({ ok: true, values: { n: 5 } });
-    expect(resolveParams(m, { n: '4' })).toEqual({ ok: true, values: { n: 4 } });
   });
-  it.each([[{ n: 0 }], [{ n: 6 }], [{ n: 1.5 }], [{ n: 'x' }], [{ n: '' }], [{ n: true }], [{ m: 1 }]])('refuses %j', (given) => {
+  // A parameter is a JSON number in range or refused: strings that look like numbers are strings.
+  it.each([[{ n: 0 }], [{ n: 6 }], [{ n: 1.5 }], [{ n: 'x' }], [{ n: '' }], [{ n: true }], [{ m: 1 }], [{ n: '4' }], [{ n: '0x3' }], [{ n: ' 3 ' }], [{ n: '3e0' }], [{ n: Infinity }], [{ n: NaN }]])('refuses %j', (given) => {
     const r = resolveParams(m, given);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/parameter "[nm]"/);
+  });
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])('refuses the inherited name %s as a parameter', (name) => {
+    const given = JSON.parse(`{"${name}": 1}`) as Record<string, unknown>;
+    const r = resolveParams(m, given);
+    expect(r).toMatchObject({ ok: false, message: `demo "ok" has no parameter "${name}"; its parameters are: n` });
+  });
+  it('quotes only a short prefix of a bad value', () => {
+    const r = resolveParams(m, { n: 'x'.repeat(10_000) });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message.length).toBeLessThan(150);
   });
   it('builds argv token by token, never through a shell', () => {
     expect(buildArgv(m.variants.a!, { n: 3 })).toEqual(['python3', 'a.py', '--n', '3']);
@@ -105,6 +115,11 @@ describe('launch plans', () => {
       expect(plan.plan.cwd).toBe(join(ROOT, 'demos/hello'));
       expect(plan.plan.env.TERM).toBe('xterm-256color');
     }
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('refuses the variant %s (no inherited property is a variant)', (variant) => {
+    const reg = loadRegistry(join(ROOT, 'demos'));
+    expect(planLaunch(reg, { demo: 'hello', variant })).toEqual({ ok: false, message: `demo "hello" has no variant "${variant}"; its variants: blocking, selectors` });
   });
 
   it('says what to do when Python is missing', () => {

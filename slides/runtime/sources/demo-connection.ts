@@ -3,6 +3,7 @@
 import {
   PROTOCOL,
   WS_PATH,
+  MAX_CLIENT_PAYLOAD,
   Op,
   decodeFrame,
   encodeFrame,
@@ -58,8 +59,13 @@ export class DemoConnection {
     this.sendRaw(JSON.stringify(msg));
   }
 
+  /** Keys or a paste for a session, in frames the server accepts (a large paste is split). */
   input(session: number, data: string): void {
-    this.sendRaw(encodeFrame(Op.input, session, new TextEncoder().encode(data)));
+    const bytes = new TextEncoder().encode(data);
+    const most = (this.welcome?.limits.maxPayload ?? MAX_CLIENT_PAYLOAD) - 5; // minus the frame header
+    for (let at = 0; at < bytes.byteLength; at += most) {
+      this.sendRaw(encodeFrame(Op.input, session, bytes.subarray(at, at + most)));
+    }
   }
 
   private sendRaw(data: string | Uint8Array): void {
@@ -80,9 +86,11 @@ export class DemoConnection {
       for (const data of this.queue.splice(0)) ws.send(data);
     };
     ws.onmessage = (ev) => this.onMessage(ev.data as ArrayBuffer | string);
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       const hadQueue = this.queue.length > 0;
-      for (const h of this.handlers.values()) h.lost('lost the connection to the demo server (is `npm start` still running?)');
+      // A server that refuses the socket (too many open) says why in the close reason.
+      const why = ev.reason ? `the demo server closed the connection: ${ev.reason}` : 'lost the connection to the demo server (is `npm start` still running?)';
+      for (const h of this.handlers.values()) h.lost(why);
       this.handlers.clear();
       this.ws = undefined;
       if (hadQueue) {
