@@ -71,8 +71,7 @@ class WebSocketProtocol(asyncio.Protocol):
         self.buffer = b""
 
     # slide: frames
-    def next_frame(self):
-        """(opcode, fin, payload) of the next whole frame, or None."""
+    def next_frame(self):  # -> (opcode, fin, payload) of a whole frame, or None
         b = self.buffer
         if len(b) < 2:
             return None  # not all here yet
