@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
-import { launchBrowser } from '../helpers/browser.js';
+import { launchBrowser, gotoSlide } from '../helpers/browser.js';
 import { serveStatic, type StaticSite } from '../helpers/static-server.js';
 import { ROOT } from '../helpers/server.js';
 import { readSample } from '../../slides/build/sample-regions.js';
@@ -45,7 +45,12 @@ describe('code slides', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(site.url);
     await page.waitForFunction(() => window.Reveal?.isReady());
-    await page.waitForFunction(() => document.querySelectorAll('pre[data-shows] code.hljs').length > 10, null, { timeout: 10_000 });
+    // Visit each code slide, so each is shown (and highlighted) as the audience sees it.
+    const ids = await page.$$eval('pre[data-shows]', (pres) => [...new Set(pres.map((p) => p.closest('section')!.id))]);
+    for (const id of ids) {
+      await gotoSlide(page, id);
+      await page.waitForFunction((sid) => document.querySelector(`#${sid} pre[data-shows] code.hljs`) !== null, id, { timeout: 10_000 });
+    }
     const blocks = await page.$$eval('pre[data-shows]', (pres) =>
       pres.map((pre) => {
         const code = pre.querySelector('code')!; // the first copy: the one shown before any step
