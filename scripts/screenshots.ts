@@ -1,6 +1,6 @@
 // Walks every slide of the built deck at projector sizes and writes one PNG per slide to
 // /tmp/deck-shots/<width>x<height>/, so a person can look at the whole talk at once.
-// Usage: npx vite build && npx tsx scripts/screenshots.ts [--light] [--only id,id]
+// Usage: npx vite build && npx tsx scripts/screenshots.ts [--light] [--phone] [--only id,id]
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from '../tests/helpers/browser.js';
@@ -17,7 +17,11 @@ const only = onlyArg > 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(','))
 // --run N: on the slides shown, press ▶ Run on every terminal and wait N seconds before the shot.
 const runArg = process.argv.indexOf('--run');
 const runSeconds = runArg > 0 ? Number(process.argv[runArg + 1]) : 0;
-const sizes = process.argv.includes('--big-only') ? SIZES.slice(0, 1) : SIZES;
+// --phone: also a phone (reveal.js's scroll view), 390×844.
+// --minutes N: the slot to show (e.g. 45: with the slides kept for a longer one).
+const minutesArg = process.argv.indexOf('--minutes');
+const query = minutesArg > 0 ? `?minutes=${Number(process.argv[minutesArg + 1])}` : '';
+const sizes = [...(process.argv.includes('--big-only') ? SIZES.slice(0, 1) : SIZES), ...(process.argv.includes('--phone') ? [{ width: 390, height: 844 }] : [])];
 
 /** Pages of 12 thumbnails (3 × 4), to look at the whole deck in a few images. */
 async function contactSheets(dir: string): Promise<void> {
@@ -50,7 +54,7 @@ try {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`${size.width}: console: ${m.text()}`);
     });
-    await page.goto(server.url);
+    await page.goto(server.url + query);
     await page.waitForFunction(() => window.Reveal?.isReady());
     await page.evaluate((l) => {
       window.Reveal.configure({ transition: 'none', backgroundTransition: 'none' });

@@ -15,20 +15,23 @@ from slow_http_server import SlowServer, log, run  # noqa: E402
 
 
 def fetch(port, delay):
+    request = f"GET /busy?delay={delay} HTTP/1.0\r\n\r\n".encode()
+    polls = 0
+    # slide: nonblocking
     sock = socket.socket()
     sock.setblocking(False)
     try:
         sock.connect(("127.0.0.1", port))
     except BlockingIOError:
-        pass  # normal: the connection is under way
-    request = f"GET /busy?delay={delay} HTTP/1.0\r\n\r\n".encode()
-    polls = 0
-    while True:  # poll until connected
+        pass  # "in progress", not a failure
+
+    while True:  # now... are we connected yet?
         try:
             sock.send(request)
             break
         except OSError:
-            polls += 1
+            polls += 1  # no: ask again, at once
+    # end slide
     log("request sent; polling recv() until the answer comes...")
     while True:  # poll until answered
         try:

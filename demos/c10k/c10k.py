@@ -77,6 +77,9 @@ def main():
     parser.add_argument("--max-threads", type=int, default=10_000,
                         help="threads model: most client threads "
                              "(default 10,000)")
+    parser.add_argument("--address-space-mib", type=int, default=0,
+                        help="threads model: limit the server's address space "
+                             "(ulimit -v) to show the thread wall (default 0: none)")
     parser.add_argument("--per-address", type=int, default=0,
                         help="connections per source address (default: 90%% "
                              "of the ephemeral port range)")
@@ -87,7 +90,8 @@ def main():
 
     server_args = ["--t0", t0]
     if args.model == "threads":
-        server_args += ["--max-threads", args.max_threads]
+        server_args += ["--max-threads", args.max_threads,
+                        "--address-space-mib", args.address_space_mib]
     server = client = None
     try:
         server = subprocess.Popen(python(SERVERS[args.model], *server_args),

@@ -115,6 +115,22 @@ def thread_limits_line():
     return f"threads per process: {fmt_limit(per_proc)}"
 
 
+def thread_ceiling_line(threads):
+    """Linux: how many memory maps this process has, per thread, and so where
+    vm.max_map_count will stop it (every thread's stack and guard page are maps)."""
+    maps_max = (sysctl("vm.max_map_count") or [None])[0]
+    try:
+        with open("/proc/self/maps") as f:
+            maps = sum(1 for _ in f)
+    except OSError:
+        return None  # not Linux: the limit is kern.num_taskthreads, printed at start
+    if not maps_max or threads < 1000:  # a few hundred maps are the libraries'
+        return None
+    per = maps / threads
+    return (f"memory maps: {maps:,}, {per:.1f} per thread: vm.max_map_count "
+            f"{maps_max:,} stops this process near {int(maps_max / per):,} threads")
+
+
 def stack_line():
     """How big each thread's stack is: reserved address space, not memory."""
     size = threading.stack_size()  # 0: the platform's default

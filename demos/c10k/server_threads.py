@@ -7,12 +7,14 @@ Linux, of which only the few pages touched become memory).
 Compare its memory per connection with server_asyncio.py.
 """
 import os
+import resource
 import socket
 import threading
 import time
 
 from c10k_common import (BACKLOG, Meter, die_on_signals, fd_limit_line, log,
-                         server_args, stack_line, thread_limits_line)
+                         server_args, stack_line, thread_ceiling_line,
+                         thread_limits_line)
 
 
 def serve(conn, meter):
@@ -31,10 +33,18 @@ def main():
         parser.add_argument("--max-threads", type=int, default=10_000,
                             help="stop accepting at this many client threads "
                                  "(default 10,000), far below the OS limits")
+        parser.add_argument("--address-space-mib", type=int, default=0,
+                            help="limit this process's address space (ulimit -v) to "
+                                 "show the thread wall in seconds (default 0: no limit)")
         parser.add_argument("--stack-kib", type=int, default=0,
                             help="thread stack size in KiB (default 0: the "
                                  "platform's, 8 MiB reserved on Linux)")
     args = server_args(__doc__, extra)
+    if args.address_space_mib:  # each thread reserves its stack in it
+        limit = args.address_space_mib * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        log(f"server: address space limited to {args.address_space_mib:,} MiB (ulimit -v),"
+            " so the thread wall comes in seconds")
     if args.stack_kib:
         threading.stack_size(args.stack_kib * 1024)
     die_on_signals()  # not KeyboardInterrupt: it would wait for the GIL
@@ -48,8 +58,14 @@ def main():
     meter = Meter()
     host, port = listener.getsockname()[:2]
     log(f"server: thread per connection on {host}:{port} (pid {os.getpid()})")
+    ceiling_shown = False
     while True:
         meter.tick()
+        if meter.concluded and meter.count >= 1000 and not ceiling_shown:
+            ceiling_shown = True  # once, when it first holds
+            line = thread_ceiling_line(threading.active_count())
+            if line:
+                log(f"server: {line}")
         if meter.wall:  # hold what we have; accept no more
             time.sleep(0.25)
             continue

@@ -14,6 +14,12 @@ from slow_http_server import SlowServer, run  # noqa: E402
 from timeline import finished, parse_args, report, started, urls  # noqa: E402
 
 
+async def crawl(port, url):  # fetch one URL, noting when it starts and ends
+    started(url)
+    finished(url, await fetch(port, url))
+
+
+# slide: asyncio
 async def fetch(port, url):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET {url} HTTP/1.0\r\n\r\n".encode())
@@ -22,12 +28,7 @@ async def fetch(port, url):
     return response
 
 
-async def crawl(port, url):
-    started(url)
-    finished(url, await fetch(port, url))
-
-
-async def crawl_all(port, todo):
+async def crawl_all(port, todo):  # start them all; wait for all
     await asyncio.gather(*(crawl(port, url) for url in todo))
 
 
@@ -36,8 +37,9 @@ def main():
     todo = urls(args.count, args.max_delay)
     with SlowServer() as port:
         t0 = time.perf_counter()
-        asyncio.run(crawl_all(port, todo))
+        asyncio.run(crawl_all(port, todo))  # make a loop, run, close it
         report("asyncio", todo, time.perf_counter() - t0)
+# end slide
 
 
 if __name__ == "__main__":

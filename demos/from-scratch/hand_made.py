@@ -18,11 +18,11 @@ from timeline import finished, parse_args, report, started, urls  # noqa: E402
 selector = selectors.DefaultSelector()
 
 
+# slide: future
 class Future:
-    """A result that is not there yet, and whom to call when it is."""
-
     def __init__(self):
-        self.result, self.callbacks = None, []
+        self.result = None
+        self.callbacks = []
 
     def add_done_callback(self, fn):
         self.callbacks.append(fn)
@@ -32,14 +32,14 @@ class Future:
         for fn in self.callbacks:
             fn(self)
 
-    def __iter__(self):
-        yield self  # to the Task: "resume me when I am done"
-        return self.result  # the value of `yield from future`
+    def __iter__(self):  # `yield from future`:
+        yield self  # to the Task: resume me when done
+        return self.result
+# end slide
 
 
+# slide: task
 class Task:
-    """Drives a generator: runs it to the Future it waits for, and on."""
-
     def __init__(self, coro):
         self.coro = coro
         self.step(None)
@@ -48,8 +48,9 @@ class Task:
         try:
             next_future = self.coro.send(None)
         except StopIteration:
-            return  # the generator returned: the task is done
+            return  # the generator returned
         next_future.add_done_callback(self.step)
+# end slide
 
 
 def connect(sock, address):
@@ -64,25 +65,32 @@ def connect(sock, address):
     selector.unregister(sock)
 
 
+# slide: yield-from
 def read(sock):
     f = Future()
-    selector.register(sock, selectors.EVENT_READ,
-                      lambda: f.set_result(sock.recv(4096)))
-    chunk = yield from f
+
+    def on_readable():
+        f.set_result(sock.recv(4096))
+
+    selector.register(sock, selectors.EVENT_READ, on_readable)
+    chunk = yield from f  # pause until readable
     selector.unregister(sock)
     return chunk
+
+
+def read_all(sock):
+    response = b""
+    while chunk := (yield from read(sock)):
+        response += chunk
+    return response
+# end slide
 
 
 def fetch(port, url):
     sock = socket.socket()
     yield from connect(sock, ("127.0.0.1", port))
     sock.send(f"GET {url} HTTP/1.0\r\n\r\n".encode())
-    response = b""
-    while True:
-        chunk = yield from read(sock)  # suspends: the others run meanwhile
-        if not chunk:
-            break
-        response += chunk
+    response = yield from read_all(sock)  # suspends: the others run meanwhile
     sock.close()
     return response
 

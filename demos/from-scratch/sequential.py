@@ -13,17 +13,16 @@ from slow_http_server import SlowServer, run  # noqa: E402
 from timeline import finished, parse_args, report, started, urls  # noqa: E402
 
 
+# slide: blocking
 def fetch(port, url):
-    sock = socket.create_connection(("127.0.0.1", port))
+    sock = socket.create_connection(("127.0.0.1", port))  # waits
     sock.sendall(f"GET {url} HTTP/1.0\r\n\r\n".encode())
     response = b""
-    while True:
-        chunk = sock.recv(4096)  # blocks: nothing else happens meanwhile
-        if not chunk:
-            break
+    while chunk := sock.recv(4096):  # waits: nothing else runs
         response += chunk
     sock.close()
     return response
+# end slide
 
 
 def crawl(port, url):

@@ -13,7 +13,7 @@ from slow_http_server import log  # noqa: E402
 START, DONE = {}, {}
 
 
-def parse_args(doc):
+def parse_args(doc, workers=False):
     parser = argparse.ArgumentParser(
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=5,
@@ -21,7 +21,12 @@ def parse_args(doc):
     parser.add_argument("--max-delay", type=float, default=1.0,
                         help="the slowest URL's delay in seconds (default 1);"
                              " the others take 1/count, 2/count... of it")
+    if workers:
+        parser.add_argument("--workers", type=int, default=3,
+                            help="how many worker tasks, 1 to 20 (default 3)")
     args = parser.parse_args()
+    if workers and not 1 <= args.workers <= 20:
+        parser.error("use --workers 1..20")
     if not 1 <= args.count <= 20 or not 0 < args.max_delay <= 10:
         parser.error("use --count 1..20 and --max-delay up to 10")
     return args
@@ -45,8 +50,11 @@ def finished(url, response):
     log(f"{url:<14} done: {status}, {len(response)} bytes")
 
 
-def report(variant, urls, took):
-    """The timeline chart, then one line: took vs the sum and the longest."""
+def report(variant, urls, took, workers=None):
+    """The timeline chart, then one line: took vs the sum and the longest.
+
+    With `workers` (fewer than the URLs), at most that many run at once.
+    """
     delays = [float(url.split("=")[1]) for url in urls]
     total, longest = sum(delays), max(delays)
     t0, scale = min(START.values()), 40 / max(took, 0.001)
@@ -58,6 +66,9 @@ def report(variant, urls, took):
         print(f"  {url:<14} |{' ' * a}{'#' * (b - a)}{' ' * (40 - b)}|", flush=True)
     if len(urls) == 1:
         verdict = f"about its delay ({total:.2f} s)"
+    elif workers and workers < len(urls):
+        verdict = (f"at most {workers} at a time (delays: sum {total:.2f} s,"
+                   f" longest {longest:.2f} s)")
     elif abs(took - total) < abs(took - longest):
         verdict = f"about the sum of the delays ({total:.2f} s)"
     else:

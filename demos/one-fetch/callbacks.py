@@ -23,6 +23,7 @@ class Fetcher:
     def __init__(self, port, url):
         self.port, self.url, self.sock, self.response = port, url, None, b""
 
+    # slide: register
     def fetch(self):
         self.sock = socket.socket()
         self.sock.setblocking(False)
@@ -31,11 +32,13 @@ class Fetcher:
         except BlockingIOError:
             pass  # normal: the connection is under way
         selector.register(self.sock, selectors.EVENT_WRITE, self.connected)
+    # end slide
+        show_state("the Fetcher's attributes, kept by hand", vars(self))
 
+    # slide: callbacks
     def connected(self):
         selector.modify(self.sock, selectors.EVENT_READ, self.read_response)
         self.sock.send(request(self.url))
-        show_state("the Fetcher's attributes, kept by hand", vars(self))
 
     def read_response(self):
         chunk = self.sock.recv(4096)
@@ -45,6 +48,7 @@ class Fetcher:
         selector.unregister(self.sock)
         self.sock.close()
         status, body = parse(self.response)
+    # end slide
         log(f"status {status}, body {body!r}")
 
 
@@ -53,12 +57,13 @@ def crawl(port, url):
     Fetcher(port, url).fetch()  # returns at once: the loop does the rest
 
 
-def loop():
-    """The event loop: wait for ready sockets, run their callbacks."""
+# slide: loop
+def loop():  # the event loop
     while selector.get_map():  # while any socket is registered
         for key, mask in selector.select():
             callback = key.data
             callback()
+# end slide
 
 
 def main():

@@ -4,12 +4,15 @@ import { join } from 'node:path';
 
 const STAMP = '.build-stamp';
 
-/** Sources whose change makes the built deck stale: the deck's code and the recordings it replays. */
+/**
+ * Sources whose change makes the built deck stale: the deck's code, the samples its code
+ * slides are cut from, and the recordings it replays.
+ */
 function sources(root: string): string[] {
   const fixed = ['slides', 'assets', 'server/protocol', 'server/metrics/format.ts', 'vite.config.ts', 'package.json', 'package-lock.json'];
   let demos: string[] = [];
   try {
-    demos = readdirSync(join(root, 'demos')).map((d) => `demos/${d}/recordings`);
+    demos = readdirSync(join(root, 'demos')).map((d) => `demos/${d}`);
   } catch {
     // no demos folder: nothing to replay
   }
@@ -25,7 +28,10 @@ function newestMtime(path: string): number {
   }
   if (!st.isDirectory()) return st.mtimeMs;
   let newest = st.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  for (const entry of readdirSync(path)) {
+    if (entry === '__pycache__') continue; // written whenever a sample runs: not a source
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
   return newest;
 }
 

@@ -8,7 +8,13 @@ import 'reveal.js/theme/black.css';
 import 'reveal.js/plugin/highlight/monokai.css';
 import '../../assets/theme/deck.css';
 import '../../assets/theme/talk.css';
+import '../../assets/theme/sources.css';
+import '../../assets/theme/slide-layouts.css';
+import '../../assets/theme/pictures.css';
 import { fillMeasuredFigures } from './measured-figures.js';
+import { mountPictures } from './pictures.js';
+import { applyPace } from './pace.js';
+import { SERVER_META } from '../../server/protocol/protocol.js';
 
 declare global {
   interface Window {
@@ -26,14 +32,18 @@ type WidgetsModule = typeof import('./widgets.js');
 let widgets: Promise<WidgetsModule> | undefined;
 
 async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
-  if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted)')) return;
+  if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), .ws-chat-client:not(.wc-mounted)')) return;
   await (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
   // Widgets change the slide's height: let reveal.js center it again.
   Reveal.layout();
 }
 
+// The slot (?minutes=N; 30 when presenting): which slides, and each one's time for the speaker view.
+const pace = applyPace(location.search, document.querySelector(`meta[name="${SERVER_META}"]`) !== null);
+
 void Reveal.initialize({
   hash: true,
+  totalTime: pace.totalSeconds,
   width: 1280,
   height: 720,
   margin: 0.04,
@@ -51,6 +61,8 @@ void Reveal.initialize({
   // mounted once reveal.js has built the printed pages (it moves the slides into them).
   const printing = new URLSearchParams(location.search).has('print-pdf');
   if (printing) await printLayoutDone();
+  if (printing) mountPictures(document.querySelector('.reveal .slides'));
+  else picturesNear();
   await mountWidgetsIn(printing ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
   // highlight.js is most of a megabyte: the deck starts without it, and code is highlighted
   // (its line-by-line steps made into fragments, which sync() registers) a moment later.
@@ -75,6 +87,18 @@ function addKeys(): void {
   });
 }
 
-Reveal.on('slidechanged', (ev) => void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide));
+/** The drawings of the current slide, then of its neighbours, so they are there when shown. */
+function picturesNear(): void {
+  const slides = Reveal.getSlides();
+  const i = slides.indexOf(Reveal.getCurrentSlide());
+  mountPictures(slides[i]);
+  setTimeout(() => mountPictures(slides[i - 1], slides[i + 1]), 300);
+}
+
+Reveal.on('slidechanged', (ev) => {
+  picturesNear();
+  void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide);
+});
+Reveal.on('overviewshown', () => mountPictures(document.querySelector('.reveal .slides')));
 Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));
 

@@ -1,6 +1,7 @@
 // Fills the deck's "measured here" slots (<… data-measure="c10k/threads">) with memory per
 // connection: first from the recorded run bundled with the deck, then, when a demo runs
-// live on this page, from its meters.
+// live on this page, from its meters. <… data-measure-source="c10k"> says which: the
+// recording (date, Python, machine) or this machine, live.
 import { recordingPaths } from '../../server/protocol/recording.js';
 import { formatBytes } from '../../server/metrics/format.js';
 
@@ -10,6 +11,8 @@ export interface Measured {
   perConnectionBytes: number;
   /** 'live' when measured on this page just now, else the recording's date. */
   source: string;
+  /** "recorded 2026-11-26 · Python 3.11.7 · 2 cores, 24 GiB", for a recording */
+  label?: string;
 }
 
 export const MEASURED_EVENT = 'what-is-async:measured';
@@ -23,6 +26,22 @@ function fill(m: Measured): void {
     el.dataset.measuredSource = m.source;
     el.title = m.source === 'live' ? 'measured live on this machine' : `recorded on ${m.source}`;
   }
+  const sources = (sourcesByDemo[m.demo] ??= {});
+  if (!(sources[m.variant] === 'live' && m.source !== 'live')) sources[m.variant] = m.source === 'live' ? 'live' : (m.label ?? m.source);
+  for (const el of document.querySelectorAll<HTMLElement>(`[data-measure-source="${m.demo}"]`)) el.textContent = describeSources(m.demo, sources);
+}
+
+/** Where each variant's figure came from, per demo: 'live', or its recording's label. */
+const sourcesByDemo: Record<string, Record<string, string>> = {};
+
+/** "from the c10k recordings: 2026-11-26 (asyncio, selectors), 2026-12-01 (threads) · Python 3.11.7 · …" */
+function describeSources(demo: string, sources: Record<string, string>): string {
+  const live = Object.keys(sources).filter((v) => sources[v] === 'live');
+  const byLabel = new Map<string, string[]>();
+  for (const [variant, label] of Object.entries(sources)) if (label !== 'live') byLabel.set(label, [...(byLabel.get(label) ?? []), variant]);
+  const recorded = [...byLabel.entries()].map(([label, variants]) => (byLabel.size > 1 ? `${label} (${variants.join(', ')})` : label));
+  const parts = [...(live.length ? [`measured live here just now (${live.join(', ')})`] : []), ...(recorded.length ? [`from the ${demo} recordings: ${recorded.join('; ')}`] : [])];
+  return parts.join('; ');
 }
 
 async function fromRecording(demo: string, variant: string): Promise<void> {
@@ -30,13 +49,15 @@ async function fromRecording(demo: string, variant: string): Promise<void> {
     const res = await fetch(new URL(`recordings/${demo}/${encodeURI(recordingPaths(variant).metrics)}`, document.baseURI));
     if (!res.ok) return;
     const lines = (await res.text()).trim().split('\n');
-    const header = JSON.parse(lines[0]!) as { recordedOn?: { date?: string } };
+    const header = JSON.parse(lines[0]!) as { recordedOn?: { date?: string; python?: string; machine?: string } };
     let last: number | null = null;
     for (const line of lines.slice(1)) {
       const r = JSON.parse(line) as { type: string; perConnectionBytes?: number | null };
       if (r.type === 'metrics' && r.perConnectionBytes) last = r.perConnectionBytes;
     }
-    if (last !== null) fill({ demo, variant, perConnectionBytes: last, source: header.recordedOn?.date?.slice(0, 10) ?? 'a recording' });
+    const on = header.recordedOn;
+    const label = on?.date ? `${on.date.slice(0, 10)} · Python ${on.python ?? '?'} · ${on.machine ?? ''}` : undefined;
+    if (last !== null) fill({ demo, variant, perConnectionBytes: last, source: on?.date?.slice(0, 10) ?? 'a recording', label });
   } catch {
     // no recording in this build: the slot keeps its "?" and the speaker reads the meters
   }

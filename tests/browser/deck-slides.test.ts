@@ -1,6 +1,7 @@
 // The whole talk in a browser: every slide renders without errors, has speaker notes, fits
 // the 1280×720 slide box and keeps its text large enough for a projector; the chapters come
-// in the outline's order (slides/chapters/*.html, inlined in file-name order).
+// in the outline's order (slides/chapters/*.html, inlined in file-name order). The deck is
+// opened with ?minutes=45, so the slides kept for a longer slot are checked too.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
@@ -48,7 +49,7 @@ beforeAll(async () => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`page error: ${String(e)}`));
-  await page.goto(server.url);
+  await page.goto(`${server.url}?minutes=45`);
   await page.waitForFunction(() => window.Reveal?.isReady());
   await page.evaluate(() => window.Reveal.configure({ transition: 'none', backgroundTransition: 'none' }));
   slides = await page.evaluate(() =>

@@ -172,6 +172,33 @@ describe.skipIf(process.platform !== 'linux')('demo c10k: idle connections', () 
     await stopAndCheck(run, port);
   }, 60_000);
 
+  it("the slide's thread wall: c10k.py under a 2 GiB address space stops the threads server in seconds, and names the limit", async () => {
+    const run = new C10kRun({ model: 'threads', connections: 600, addressSpaceMiB: 2048 });
+    const { port } = await run.server();
+    await run.waitFor(/server: address space limited to 2,048 MiB \(ulimit -v\)/, 10_000);
+    await run.waitFor(/server: WALL: can't start new thread: the OS refused another thread\n/, 20_000);
+    await run.waitFor(/address space \(ulimit -v\) 2,048 MiB: each thread's stack is reserved in it/, 5_000);
+    const held = Number((await run.waitFor(/server: holding (\d+) idle connections with \d+ threads/, 20_000))[1]);
+    expect(held).toBeGreaterThan(20);
+    expect(held).toBeLessThan(256); // 2 GiB / 8 MiB stacks
+    await stopAndCheck(run, port);
+  }, 60_000);
+
+  it('at 1,200 threads the server counts its memory maps per thread and where vm.max_map_count stops it', async () => {
+    const run = new C10kRun({ model: 'threads', connections: 1200 });
+    const { pid, port } = await run.server();
+    const m = await run.waitFor(/server: memory maps: ([\d,]+), ([\d.]+) per thread: vm\.max_map_count ([\d,]+) stops this process near ([\d,]+) threads/, 40_000);
+    const [maps, per, max, near] = [m[1], m[2], m[3], m[4]].map((x) => Number(x!.replace(/,/g, '')));
+    // Read independently: the kernel's own settings and this server's maps right now.
+    expect(max).toBe(Number(readFileSync('/proc/sys/vm/max_map_count', 'utf8')));
+    const now = readFileSync(`/proc/${pid}/maps`, 'utf8').trim().split('\n').length;
+    expect(Math.abs(now - maps!) / maps!).toBeLessThan(0.1);
+    expect(per).toBeGreaterThan(2);
+    expect(per).toBeLessThan(4);
+    expect(Math.abs(near! - max! / per!)).toBeLessThan(max! / per! / 50);
+    await stopAndCheck(run, port);
+  }, 60_000);
+
   it('the open-file limit (EMFILE) stops the ramp: named with its value, no crash', async () => {
     // The server alone under a 400-descriptor limit (soft = hard, so it cannot raise it).
     const run = await serverUnderLimit('RLIMIT_NOFILE', 400, 'server_selectors.py', 800);

@@ -78,6 +78,43 @@ describe('demo from-scratch: N slow URLs, in turn or overlapped', () => {
     expect(r.out).toMatch(new RegExp(`${name}: 6 URLs in [\\d.]+ s, about the longest delay`));
   });
 
+  it('asyncio-queue: a queue of 2 workers never runs more than 2 fetches at once, and fetches them all', async () => {
+    const argv = ['asyncio_queue.py', '--count', String(COUNT), '--max-delay', String(MAX_DELAY), '--workers', '2'];
+    const { code, out } = await runPythonSample(DIR, argv, { timeoutMs: 40_000, started });
+    expect(code, out).toBe(0);
+    const events = [...out.matchAll(/^\[([\d.]+)s\] \/\S+\s+(started|done)/gm)].map((m) => m[2]);
+    expect(events.filter((e) => e === 'done')).toHaveLength(COUNT);
+    let running = 0;
+    let most = 0;
+    for (const e of events) {
+      running += e === 'started' ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    expect(most).toBe(2);
+    expect(out).toMatch(/asyncio, 2 workers: 6 URLs in [\d.]+ s, at most 2 at a time/);
+  });
+
+  it('generator: send() runs it to the yield, resumes it with a value, and StopIteration carries its result', async () => {
+    const { code, out } = await runPythonSample(DIR, ['pause.py'], { timeoutMs: 20_000, started });
+    expect(code, out).toBe(0);
+    expect(out.split('\n').slice(0, 3)).toEqual(['1', 'got hello', 'done']);
+    expect(out).toMatch(/Conclusion: a paused generator keeps its frame \(\d+ bytes here\)/);
+  });
+
+  it('tiny-loop: each turn sleeps in select() at most until the next timer, and timers and sockets share the loop', async () => {
+    const { code, out } = await runPythonSample(DIR, ['tiny_loop.py', '--delay', '1'], { timeoutMs: 20_000, started });
+    expect(code, out).toBe(0);
+    const turns = [...out.matchAll(/turn \d+: select\(up to ([\d.]+ s|forever)\): (\d+) socket\(s\), (\d+) timer\(s\) -> run (\d+)/g)];
+    expect(turns.length).toBeGreaterThanOrEqual(4);
+    for (const t of turns) expect(Number(t[4])).toBe(Number(t[2]) + Number(t[3]) + (t === turns[0] ? 2 : 0)); // the first turn runs the two call_soon()s
+    expect(turns.some((t) => Number(t[2]) > 0)).toBe(true); // a socket woke it
+    expect(turns.some((t) => Number(t[3]) > 0)).toBe(true); // a timer woke it
+    expect(out).toMatch(/\/fast\?delay=0\.5: HTTP\/1\.0 200 OK[\s\S]*\/slow\?delay=1: HTTP\/1\.0 200 OK/);
+    const took = Number(/Conclusion: 2 pages and the ticks in ([\d.]+) s, one thread/.exec(out)?.[1]);
+    expect(took).toBeGreaterThanOrEqual(0.95);
+    expect(took).toBeLessThan(2.5);
+  });
+
   it.skipIf(process.platform !== 'linux')('runs through the demo server and stops cleanly while it waits', async () => {
     await inDemoSession({ demo: 'from-scratch', variant: 'hand-made', params: { count: 20, maxDelay: 3 } }, started, async (c, s) => {
       await c.until(() => /\/20\?delay=\S+\s+started/.test(c.text(1)), 15_000, 'all 20 started');

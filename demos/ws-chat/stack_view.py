@@ -16,6 +16,7 @@ LAYERS = {  # function name -> the talk's layer
     "_read_ready": "transport",
     "_read_ready__data_received": "transport",
     "data_received": "protocol",
+    "on_frame": "protocol",  # websocket.py: a whole frame, decoded
     "feed_data": "stream",  # StreamReader.feed_data
     "__step": "task",  # only when asyncio's Task is the pure-Python one
     "__step_run_and_handle_result": "task",
