@@ -57,7 +57,7 @@ describe('mistakes', () => {
     [['run', 'hello', 'blocking', 'selectors'], /run takes <demo> \[variant\] \(at most 1 variant\); left over: "selectors"/],
     [['run', 'hello', '--sample-hz', '0'], /--sample-hz must be a number from 0.5 to 20; got "0"/],
     [['run', 'c10k', '--max-seconds', 'soon'], /--max-seconds must be a number from 1 to 660/],
-    [['run', 'call-path', '--full', 'true'], /--full is a switch: write --full or --no-full/],
+    [['run', 'ws-chat', 'call-path', '--full', 'true'], /--full is a switch: write --full or --no-full/],
     [['run', 'not-faster', '--mode', 'fast'], /--mode must be one of /],
     [['compare', 'hello', 'blocking', 'selectors', 'x'], /at most 2 variants\); left over: "x"/],
     [['compare', 'hello', 'blocking', 'blocking'], /compare needs two different variants; got "blocking" twice\. Demo "hello" has: blocking, selectors/],

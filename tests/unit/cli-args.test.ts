@@ -72,9 +72,9 @@ describe('parseDemoArgs', () => {
   });
 
   it('reads switches, choices and the common options', async () => {
-    const a = await parseDemoArgs(['call-path', '--full', '--json', '--sample-hz', '2', '--max-seconds', '5'], ctx, 'run', 1);
+    const a = await parseDemoArgs(['ws-chat', 'call-path', '--full', '--json', '--sample-hz', '2', '--max-seconds', '5'], ctx, 'run', 1);
     expect(a).toMatchObject({ help: false, params: { full: true }, json: true, sampleHz: 2, maxSeconds: 5 });
-    const b = await parseDemoArgs(['call-path', '--no-full'], ctx, 'run', 1);
+    const b = await parseDemoArgs(['ws-chat', 'call-path', '--no-full'], ctx, 'run', 1);
     expect(b.help === false && b.params).toEqual({ full: false });
     const c = await parseDemoArgs(['not-faster', '--mode', 'sleepy'], ctx, 'run', 1);
     expect(c.help === false && c.params.mode).toBe('sleepy');
