@@ -36,9 +36,11 @@ const COLOUR: Record<Status, string> = { ok: '32', warn: '33', fail: '31' };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+const needs = (n: number) => (n === 1 ? 'needs' : 'need');
+
 export function verdict(r: Report): string {
-  if (r.failed) return `Not ready: ${plural(r.failed, 'check')} failed${r.warnings ? ` and ${r.warnings} need a look` : ''}; each says above what to do.`;
-  if (r.warnings) return `Nothing above stops the talk, but ${plural(r.warnings, 'check')} need a look (!).`;
+  if (r.failed) return `Not ready: ${plural(r.failed, 'check')} failed${r.warnings ? ` and ${r.warnings} ${needs(r.warnings)} a look` : ''}; each says above what to do.`;
+  if (r.warnings) return `Nothing above stops the talk, but ${plural(r.warnings, 'check')} ${needs(r.warnings)} a look (!).`;
   return `Ready: npm start serves the talk${r.port ? ` on port ${r.port}` : ''}.`;
 }
 

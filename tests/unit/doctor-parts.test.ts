@@ -148,7 +148,7 @@ describe('limits and verdicts', () => {
     const c = (status: 'ok' | 'warn' | 'fail') => ({ id: status, title: status, status, detail: '' });
     expect(verdict(report([c('ok')], 2014))).toBe('Ready: npm start serves the talk on port 2014.');
     expect(verdict(report([c('ok'), c('warn')], 2014))).not.toMatch(/Ready/);
-    expect(verdict(report([c('fail'), c('warn')], 2014))).toBe('Not ready: 1 check failed and 1 need a look; each says above what to do.');
+    expect(verdict(report([c('fail'), c('warn')], 2014))).toBe('Not ready: 1 check failed and 1 needs a look; each says above what to do.');
   });
 });
 
