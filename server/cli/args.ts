@@ -103,3 +103,9 @@ export const DEFAULT_PORT = 2014;
 export function parsePort(text: string, what: string): number {
   return parseInteger(text, what, { min: 0, max: 65535 });
 }
+
+/** The port `serve` listens on and `doctor` checks: --port, else $PORT, else the default. */
+export function servePort(option: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (option !== undefined) return parsePort(option, '--port');
+  return env.PORT ? parsePort(env.PORT, 'PORT') : DEFAULT_PORT;
+}

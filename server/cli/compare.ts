@@ -1,7 +1,8 @@
 // `compare <demo> [variantA variantB]`: runs two variants in turn, each for a bounded time or
 // until its demo's point is made, then prints them side by side.
 import { parseDemoArgs, printDemoHelp } from './demo-args.js';
-import { abortCode, planOrThrow, runInTerminal, warnNpmBanner, POINT_SETTLE_SECONDS } from './run.js';
+import { abortCode, planOrThrow, runInTerminal, sayOnStderr, warnNpmBanner, POINT_SETTLE_SECONDS } from './run.js';
+import { startDemoInstance } from './instance-start.js';
 import { compareTable } from './summary-table.js';
 import { UsageError } from './usage-error.js';
 import type { CliContext } from './command.js';
@@ -41,6 +42,7 @@ export async function compare(args: string[], ctx: CliContext): Promise<number> 
   const variants = a.variants.length === 2 ? a.variants : a.variants.length === 1 ? [a.variants[0]!, all.find((v) => v !== a.variants[0])!] : all.slice(0, 2);
   warnNpmBanner(a.json);
   const plans = await Promise.all(variants.map((v) => planOrThrow(a.registry, m.id, v, a.params))); // every mistake before anything runs
+  await startDemoInstance('compare', sayOnStderr);
   const bound = a.maxSeconds ?? m.recording.maxSeconds;
   const summaries: RunSummary[] = [];
   for (const [i, plan] of plans.entries()) {

@@ -19,7 +19,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   compare: { usage: 'compare <demo> [a b]', summary: 'run two variants in turn and print them side by side', load: async () => (await import('./compare.js')).compare },
   record: { usage: 'record [demo [variant]]', summary: 'record real runs for the static site to replay', load: async () => (await import('./record.js')).record },
   serve: { usage: 'serve', summary: 'the deck with live demos on localhost (what npm start runs)', load: async () => (await import('./serve.js')).serve },
-  doctor: { usage: 'doctor', summary: 'check Node, Python, limits, the port and a browser', load: async () => (await import('./doctor.js')).doctor },
+  doctor: { usage: 'doctor', summary: 'the day before: check all a venue can break, say what to do', load: async () => (await import('./doctor.js')).doctor },
 };
 
 const HELP = `Usage: what-is-async <command> [options]

@@ -4,11 +4,11 @@ import { join, relative } from 'node:path';
 import { recordVariant } from '../recording/recorder.js';
 import { recordedOn } from '../recording/recorded-on.js';
 import { pickDemo } from './demo-args.js';
-import { slideDemos } from '../recording/slide-demos.js';
-import { recordingKey } from '../protocol/recording.js';
+import { recordingsToMake, unusedRecordings } from '../recording/recording-set.js';
 import { UsageError } from './usage-error.js';
 import { parseCommandArgs, sampleHzOf, SAMPLE_HZ } from './args.js';
 import type { CliContext } from './command.js';
+import { startDemoInstance } from './instance-start.js';
 
 export const RECORD_HELP = `Usage: what-is-async record [demo [variant]] [--sample-hz N]
 
@@ -32,28 +32,21 @@ export async function record(args: string[], ctx: CliContext): Promise<number> {
   const sampleHz = sampleHzOf(a.values);
   const positional = a.positionals;
   const registry = await ctx.registry();
+  const demo = positional[0] ? pickDemo(registry, positional[0], 'record') : undefined;
+  const variants = demo ? Object.keys(demo.manifest.variants) : [];
+  if (demo && positional[1] && !variants.includes(positional[1])) {
+    throw new UsageError(`demo "${demo.manifest.id}" has no variant "${positional[1]}"; its variants: ${variants.join(', ')}`);
+  }
   const chaptersDir = join(ctx.root, 'slides/chapters');
-  const demos = positional[0] ? [pickDemo(registry, positional[0], 'record')] : [...registry.values()];
-  const onSlides = slideDemos(chaptersDir);
-  const jobs = demos.flatMap((d) => {
-    const m = d.manifest;
-    const variants = Object.keys(m.variants);
-    if (positional[1] && !variants.includes(positional[1])) {
-      throw new UsageError(`demo "${m.id}" has no variant "${positional[1]}"; its variants: ${variants.join(', ')}`);
-    }
-    const wanted = positional[1] ? [positional[1]] : variants;
-    const defaults = wanted.map((v) => ({ demo: d, variant: v, params: undefined as Record<string, number | boolean | string> | undefined }));
-    const fromSlides = onSlides
-      .filter((s) => s.demo === m.id && s.params && Object.keys(s.params).length > 0)
-      .map((s) => ({ demo: d, variant: s.variant ?? m.defaultVariant ?? variants[0]!, params: s.params }))
-      .filter((j) => wanted.includes(j.variant));
-    return [...defaults, ...fromSlides];
-  });
+  const jobs = recordingsToMake(registry, chaptersDir).filter(
+    (j) => (!demo || j.demo === demo) && (!positional[1] || j.variant === positional[1]),
+  );
+  await startDemoInstance('record', (s) => process.stdout.write(`${s}\n`));
   const on = recordedOn();
   process.stdout.write(`Recording ${jobs.length} variant(s) on ${on.os}, ${on.machine}, Python ${on.python}\n`);
   let failed = 0;
   for (const [i, job] of jobs.entries()) {
-    const name = `${job.demo.manifest.id} · ${recordingKey(job.variant, job.params)}`;
+    const name = `${job.demo.manifest.id} · ${job.key}`;
     const prefix = `[${i + 1}/${jobs.length}] ${name}`;
     const tty = process.stdout.isTTY;
     process.stdout.write(`${prefix} …${tty ? '' : '\n'}`);
@@ -71,5 +64,9 @@ export async function record(args: string[], ctx: CliContext): Promise<number> {
     }
   }
   process.stdout.write(failed ? `${failed} recording(s) failed.\n` : 'Done.\n');
+  const unused = unusedRecordings(registry, chaptersDir);
+  if (unused.length) {
+    process.stdout.write(`${unused.length} older recording(s) no slide uses any more: ${unused.map((u) => `${u.demo.manifest.id}/${u.key}`).join(', ')}. "what-is-async doctor --prune" removes them.\n`);
+  }
   return failed ? 1 : 0;
 }

@@ -9,6 +9,7 @@ import { StatusLine, meterText } from './status-line.js';
 import { summaryTable } from './summary-table.js';
 import type { RunSummary, StopCause } from './run-summary.js';
 import { UsageError } from './usage-error.js';
+import { startDemoInstance } from './instance-start.js';
 import type { CliContext } from './command.js';
 
 export const RUN_HELP = `Usage: what-is-async run <demo> [variant] [--param value …] [options]
@@ -159,6 +160,9 @@ export async function runInTerminal(plan: LaunchPlan, io: RunIo): Promise<Termin
   }
 }
 
+/** What the leftover sweep says before a run: on stderr, where it stays out of --json's way. */
+export const sayOnStderr = (line: string) => process.stderr.write(`${line}\n`);
+
 /** The exit code of a signal that stopped everything: 128 + its number, as shells report it. */
 export const abortCode = (signal: AbortSignal) => 128 + ABORT_SIGNALS[signal];
 
@@ -178,6 +182,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   }
   warnNpmBanner(a.json);
   const plan = await planOrThrow(a.registry, a.demo.manifest.id, a.variants[0], a.params);
+  await startDemoInstance('run', sayOnStderr);
   const { summary, aborted } = await runInTerminal(plan, { json: a.json, sampleHz: a.sampleHz, maxSeconds: a.maxSeconds });
   if (a.json) process.stdout.write(JSON.stringify({ type: 'summary', ...summary }) + '\n');
   else process.stdout.write(`\n${summaryTable(summary)}\n`);

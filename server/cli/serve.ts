@@ -1,5 +1,6 @@
 // `serve`: the deck with live demos on localhost — what `npm start` runs.
-import { parseCommandArgs, parseDecimal, parsePort, DEFAULT_PORT } from './args.js';
+import { parseCommandArgs, parseDecimal, servePort, DEFAULT_PORT } from './args.js';
+import { startDemoInstance } from './instance-start.js';
 import { UsageError } from './usage-error.js';
 import type { CliContext } from './command.js';
 
@@ -38,7 +39,7 @@ export async function serve(args: string[], ctx: CliContext): Promise<number | '
     return 0;
   }
   const v = a.values as { port?: string; host?: string; dev?: boolean; 'allow-origin'?: string[]; 'sample-hz'?: string };
-  const port = v.port !== undefined ? parsePort(v.port, '--port') : process.env.PORT ? parsePort(process.env.PORT, 'PORT') : DEFAULT_PORT;
+  const port = servePort(v.port);
   const sampleHz = v['sample-hz'] !== undefined ? parseDecimal(v['sample-hz'], '--sample-hz', { min: 0, max: 20 }) : 4;
   const dev = v.dev === true;
 
@@ -50,6 +51,8 @@ export async function serve(args: string[], ctx: CliContext): Promise<number | '
   ]);
   const python = findPython();
   if (!python.ok) console.warn(`warning: ${python.message}\n         The deck will show this error on every demo slide until it is fixed.`);
+  // Before anything new runs: end the demos a server that died (SIGKILL, a crash) left behind.
+  const instance = await startDemoInstance('serve', (s) => console.log(s));
   if (!dev) await ensureDeckBuilt(ctx.root, (s) => console.log(s));
 
   let server;
@@ -61,6 +64,7 @@ export async function serve(args: string[], ctx: CliContext): Promise<number | '
     if (e.code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}: pick one above 1023 with --port N`);
     throw err;
   }
+  instance.describe('serve', server.port);
   console.log(`\n  What Is Async — the deck with live demos${dev ? ' (dev, hot reload)' : ''}\n`);
   console.log(`  ➜  ${prominent(server.url)}\n`);
   console.log(`  ${server.registry.size} demos · Python ${python.ok ? python.version : 'missing'} · Ctrl-C to stop\n`);

@@ -27,7 +27,17 @@ export interface CastHeader {
   title: string;
   env: { TERM: string; SHELL?: string };
   /** Our own fields; asciinema ignores keys it does not know. */
-  what_is_async: { demo: string; variant: string; params: Record<string, number | boolean | string>; recordedOn: RecordedOn };
+  what_is_async: {
+    demo: string;
+    variant: string;
+    params: Record<string, number | boolean | string>;
+    recordedOn: RecordedOn;
+    /**
+     * What the run was made from: each source file of its demo (path under demos/) and the
+     * first 16 hex digits of its SHA-256. Absent in recordings made before it was added.
+     */
+    sources?: Record<string, string>;
+  };
 }
 
 export type CastEvent = [number, 'o' | 'i' | 'r' | 'm', string];

@@ -1,7 +1,8 @@
 // Records one real run of a demo variant: its terminal as asciicast v2 and its meters as a
 // metrics track on the same clock.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fingerprint } from './source-fingerprint.js';
 import type { Demo } from '../registry/registry.js';
 import { planLaunch } from '../session/demo-launcher.js';
 import { runLocal } from '../cli/local-run.js';
@@ -36,6 +37,7 @@ export async function recordVariant(
   const launch = planLaunch(new Map([[m.id, demo]]), { demo: m.id, variant, params: opts.slideParams ?? rec.params });
   if (!launch.ok) throw new Error(launch.message);
   const plan = launch.plan;
+  const sources = fingerprint(dirname(demo.dir), m.id); // what this run is made from, read before it starts
 
   const t0 = performance.now();
   const now = () => Math.round(performance.now() - t0) / 1000;
@@ -95,7 +97,7 @@ export async function recordVariant(
     duration: exit.t,
     title: `${m.title} · ${m.variants[variant]!.title}`,
     env: { TERM: 'xterm-256color' },
-    what_is_async: { demo: m.id, variant, params: plan.params, recordedOn: opts.recordedOn },
+    what_is_async: { demo: m.id, variant, params: plan.params, recordedOn: opts.recordedOn, sources },
   };
   const metricsHeader: MetricsHeader = { version: 1, demo: m.id, variant, hz: opts.sampleHz, recordedOn: opts.recordedOn };
   const castFile = join(outDir, paths.cast);

@@ -4,6 +4,7 @@ import pty from '@lydell/node-pty';
 import type { ExitReason } from '../protocol/protocol.js';
 import { killTree } from './process-tree.js';
 import { PtyInputWriter } from './pty-input-writer.js';
+import { demoInstance } from '../instance/demo-instance.js';
 
 /** Above this many unacknowledged bytes the PTY is paused; below LOW_WATER it resumes. */
 export const HIGH_WATER = 128 * 1024;
@@ -57,12 +58,13 @@ export class PtySession {
 
   constructor(private readonly opts: PtySessionOptions) {
     const [file, ...args] = opts.argv;
+    const tracking = demoInstance(); // a marker in the env, so a crash of ours leaves nothing behind
     this.term = pty.spawn(file!, args, {
       name: 'xterm-256color',
       cols: opts.cols,
       rows: opts.rows,
       cwd: opts.cwd,
-      env: opts.env,
+      env: { ...opts.env, ...tracking.env },
       encoding: null, // raw bytes: the browser's terminal decodes UTF-8 itself, even split across frames
     });
     this.pid = this.term.pid;
@@ -79,6 +81,7 @@ export class PtySession {
     unix.on('error', (err) => {
       if (err && !/EAGAIN|EIO/.test((err as NodeJS.ErrnoException).code ?? '')) opts.onPtyError?.(err);
     });
+    tracking.started(this.pid);
     this.term.onData((data) => {
       const bytes = data as unknown as Buffer;
       this.unacked += bytes.byteLength;
@@ -92,6 +95,7 @@ export class PtySession {
       this.input.close();
       // The leader is gone; make sure nothing it started lingers.
       void killTree(this.pid, 100).then(() => {
+        tracking.ended(this.pid);
         this.ended = true;
         const sig = signal ? (SIGNAL_NAMES[signal] ?? `signal ${signal}`) : null;
         opts.onExit({ code: sig ? null : exitCode, signal: sig, reason: this.stopReason ?? 'exited' });

@@ -9,6 +9,7 @@ import { recordVariant } from '../../server/recording/recorder.js';
 import { recordedOn } from '../../server/recording/recorded-on.js';
 import { parseRecording } from '../../server/protocol/recording.js';
 import { ROOT } from '../helpers/server.js';
+import { fingerprint } from '../../server/recording/source-fingerprint.js';
 
 describe('record', () => {
   it('writes asciicast v2 with step markers and an aligned metrics track', async () => {
@@ -21,6 +22,9 @@ describe('record', () => {
       expect(rec.header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: 'xterm-256color' } });
       expect(rec.header.what_is_async).toMatchObject({ demo: 'hello', variant: 'blocking', params: { count: 2, delay: 0.3 } });
       expect(rec.header.what_is_async.recordedOn.python).toMatch(/^3\./);
+      // What it was made from: every source of the demo, hashed, for doctor's staleness check.
+      expect(rec.header.what_is_async.sources).toEqual(fingerprint(join(ROOT, 'demos'), 'hello'));
+      expect(Object.keys(rec.header.what_is_async.sources!)).toEqual(['hello/blocking.py', 'hello/demo.json', 'hello/selectors_loop.py', 'hello/slow_line_server.py']);
       // Events in time order; output that reads as the program printed it.
       const times = rec.events.map((e) => e[0]);
       expect(times).toEqual([...times].sort((a, b) => a - b));
