@@ -1,14 +1,19 @@
-// Boots the deck: reveal.js with its plugins, and live terminals mounted lazily when
-// their slide is first shown.
+// Boots the deck: reveal.js with its plugins. The first load is only what the first slide
+// needs (reveal.js, the styles, the HTML, two font faces); everything else comes when a
+// slide that needs it is near: terminals and meters when their slide is shown (their code
+// a slide ahead), code highlighting and recorded figures when their slide is close.
 import Reveal from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
+// Its inlined base64 WOFF fonts are dropped at build time; the deck's own subset WOFF2 faces replace them.
 import 'reveal.js/theme/black.css';
+import 'virtual:deck-fonts.css';
 import 'reveal.js/plugin/highlight/monokai.css';
 import '../../assets/theme/deck.css';
 import '../../assets/theme/talk.css';
-import { fillMeasuredFigures } from './measured-figures.js';
+import { fillMeasuredFigures, listenForMeasuredFigures } from './measured-figures.js';
+import { nearbySlides } from './nearby.js';
 
 declare global {
   interface Window {
@@ -24,12 +29,35 @@ if (new URLSearchParams(location.search).get('theme') === 'light') document.docu
 
 type WidgetsModule = typeof import('./widgets.js');
 let widgets: Promise<WidgetsModule> | undefined;
+const loadWidgets = () => (widgets ??= import('./widgets.js'));
 
 async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
   if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted)')) return;
-  await (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
+  await (await loadWidgets()).mountSlideWidgets(slide);
   // Widgets change the slide's height: let reveal.js center it again.
   Reveal.layout();
+}
+
+let highlighting: Promise<void> | undefined;
+/** Highlights every code block of the deck (once); its line-by-line steps become fragments. */
+function loadHighlighting(resync: boolean): Promise<void> {
+  return (highlighting ??= import('./code/highlight.js').then(({ default: Highlight }) => {
+    Reveal.registerPlugin(Highlight());
+    if (resync) Reveal.sync(); // registers the new fragments
+  }));
+}
+
+const CODE = 'pre code';
+const DEMO = '.live-terminal, .live-meters';
+
+/** On each move: fetch what the slides around the current one need before they are shown. */
+function loadWhatIsNear(): void {
+  const [current, ...near] = nearbySlides(Reveal, { behind: 1, ahead: 2 });
+  const around = [current, ...near].filter((s): s is HTMLElement => s !== undefined);
+  if (around.some((s) => s.querySelector(CODE))) void loadHighlighting(true);
+  for (const s of around) fillMeasuredFigures(s);
+  // The terminal code, a slide ahead of the first demo, so its slide opens at once.
+  if (nearbySlides(Reveal, { behind: 0, ahead: 1 }).some((s) => s.querySelector(DEMO))) void loadWidgets();
 }
 
 void Reveal.initialize({
@@ -46,17 +74,27 @@ void Reveal.initialize({
   plugins: [Notes],
 }).then(async () => {
   addKeys();
-  fillMeasuredFigures();
-  // The print view lays out every slide at once: each shows its demo's final snapshot,
-  // mounted once reveal.js has built the printed pages (it moves the slides into them).
-  const printing = new URLSearchParams(location.search).has('print-pdf');
-  if (printing) await printLayoutDone();
-  await mountWidgetsIn(printing ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
-  // highlight.js is most of a megabyte: the deck starts without it, and code is highlighted
-  // (its line-by-line steps made into fragments, which sync() registers) a moment later.
-  const { default: Highlight } = await import('reveal.js/plugin/highlight');
-  Reveal.registerPlugin(Highlight());
-  if (!printing) Reveal.sync(); // the print view's pages are laid out once; syncing would lay them out again
+  listenForMeasuredFigures();
+  // The print view lays out every slide at once: everything loads now, and each demo shows
+  // its final snapshot, mounted once reveal.js has built the printed pages (it moves the slides).
+  if (new URLSearchParams(location.search).has('print-pdf')) {
+    fillMeasuredFigures(document);
+    await printLayoutDone();
+    await mountWidgetsIn(document.querySelector('.reveal .slides') ?? undefined);
+    await loadHighlighting(false); // the printed pages are laid out once; syncing would lay them out again
+    return;
+  }
+  loadWhatIsNear();
+  Reveal.on('slidechanged', (ev) => {
+    loadWhatIsNear();
+    void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide);
+  });
+  // The overview shows every slide: their code highlighted and figures filled too.
+  Reveal.on('overviewshown', () => {
+    fillMeasuredFigures(document);
+    void loadHighlighting(true);
+  });
+  await mountWidgetsIn(Reveal.getCurrentSlide());
 });
 
 function printLayoutDone(): Promise<void> {
@@ -67,7 +105,7 @@ function printLayoutDone(): Promise<void> {
 function addKeys(): void {
   // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
   Reveal.addKeyBinding({ keyCode: 90, key: 'Z', description: 'Zoom the terminals' }, () => {
-    void (widgets ??= import('./widgets.js')).then((m) => m.cycleZoom(document));
+    void loadWidgets().then((m) => m.cycleZoom(document));
   });
   // T: the light theme, for bright rooms and washed-out projectors; T again for dark.
   Reveal.addKeyBinding({ keyCode: 84, key: 'T', description: 'Light / dark theme' }, () => {
@@ -75,6 +113,18 @@ function addKeys(): void {
   });
 }
 
-Reveal.on('slidechanged', (ev) => void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide));
-Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));
+/** The scroll view (phones, narrow windows) scrolls inside the viewport, which holds nothing
+ *  focusable: let it take focus so the keyboard can scroll it. */
+function keyboardScrollable(): void {
+  const viewport = Reveal.getViewportElement();
+  const scrolling = (Reveal as unknown as { isScrollView(): boolean }).isScrollView();
+  if (!viewport) return;
+  if (scrolling) viewport.tabIndex = 0;
+  else viewport.removeAttribute('tabindex');
+}
 
+Reveal.on('ready', keyboardScrollable);
+Reveal.on('resize', () => {
+  keyboardScrollable();
+  void widgets?.then((m) => m.refitAll(document));
+});
