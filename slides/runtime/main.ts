@@ -1,7 +1,8 @@
 // Boots the deck: reveal.js with its plugins. The first load is only what the first slide
 // needs (reveal.js, the styles, the HTML, two font faces); everything else comes when a
 // slide that needs it is near: terminals and meters when their slide is shown (their code
-// a slide ahead), code highlighting and recorded figures when their slide is close.
+// and the next slide's highlighting while the browser is idle a slide ahead), recorded
+// figures a slide or two ahead.
 import Reveal from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import 'reveal.js/reset.css';
@@ -38,26 +39,37 @@ async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
   Reveal.layout();
 }
 
-let highlighting: Promise<void> | undefined;
-/** Highlights every code block of the deck (once); its line-by-line steps become fragments. */
-function loadHighlighting(resync: boolean): Promise<void> {
-  return (highlighting ??= import('./code/highlight.js').then(({ default: Highlight }) => {
-    Reveal.registerPlugin(Highlight());
-    if (resync) Reveal.sync(); // registers the new fragments
-  }));
+type HighlightModule = typeof import('./code/highlight.js');
+let highlighter: Promise<HighlightModule> | undefined;
+
+/** Highlights the code on these slides, one slide per task; their line steps become fragments. */
+async function highlightSlides(slides: Element[], sync: boolean): Promise<void> {
+  const todo = slides.filter((s) => s.querySelector('pre code:not([data-highlighted])'));
+  if (!todo.length) return;
+  const { highlightCodeIn } = await (highlighter ??= import('./code/highlight.js'));
+  for (const slide of todo) {
+    // registers the step copies as the slide's fragments
+    if (highlightCodeIn(slide) && sync) Reveal.syncSlide(slide as HTMLElement);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 const CODE = 'pre code';
 const DEMO = '.live-terminal, .live-meters';
 
+/** Work for a slide not shown yet waits until the browser is idle, so it never delays the one that is. */
+const whenIdle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
+
 /** On each move: fetch what the slides around the current one need before they are shown. */
 function loadWhatIsNear(): void {
-  const [current, ...near] = nearbySlides(Reveal, { behind: 1, ahead: 2 });
-  const around = [current, ...near].filter((s): s is HTMLElement => s !== undefined);
-  if (around.some((s) => s.querySelector(CODE))) void loadHighlighting(true);
-  for (const s of around) fillMeasuredFigures(s);
+  const [current, next] = nearbySlides(Reveal, { behind: 0, ahead: 1 });
+  // Code on the slide shown now is highlighted at once, the next slide's when the browser is idle.
+  if (current?.querySelector(CODE)) void highlightSlides([current], true);
+  if (next?.querySelector(CODE)) whenIdle(() => void highlightSlides([next], true));
+  // Recorded figures: a fetch each, for the slides a step either side.
+  for (const s of nearbySlides(Reveal, { behind: 1, ahead: 2 })) fillMeasuredFigures(s);
   // The terminal code, a slide ahead of the first demo, so its slide opens at once.
-  if (nearbySlides(Reveal, { behind: 0, ahead: 1 }).some((s) => s.querySelector(DEMO))) void loadWidgets();
+  if (next?.querySelector(DEMO)) whenIdle(() => void loadWidgets());
 }
 
 void Reveal.initialize({
@@ -81,7 +93,7 @@ void Reveal.initialize({
     fillMeasuredFigures(document);
     await printLayoutDone();
     await mountWidgetsIn(document.querySelector('.reveal .slides') ?? undefined);
-    await loadHighlighting(false); // the printed pages are laid out once; syncing would lay them out again
+    await highlightSlides(Reveal.getSlides(), false); // the printed pages are laid out once: no syncing
     return;
   }
   loadWhatIsNear();
@@ -92,7 +104,7 @@ void Reveal.initialize({
   // The overview shows every slide: their code highlighted and figures filled too.
   Reveal.on('overviewshown', () => {
     fillMeasuredFigures(document);
-    void loadHighlighting(true);
+    void highlightSlides(Reveal.getSlides(), true);
   });
   await mountWidgetsIn(Reveal.getCurrentSlide());
 });

@@ -1,5 +1,6 @@
 // Code on slides, as reveal.js's highlight plugin does it but with only the languages the
-// deck shows (its plugin bundles all 190 of highlight.js's: 900 kB). Same markup and class
+// deck shows (its plugin bundles all 190 of highlight.js's: 900 kB), and a slide at a time
+// as slides come near (the deck calls highlightCodeIn, then Reveal.syncSlide). Same markup and class
 // names (hljs, hljs-ln table rows, highlight-line, has-highlights), so reveal.css and the
 // theme style it unchanged; same steps: data-line-numbers="1-3|4,6" highlights lines 1–3,
 // and each later step is a copy of the block shown as a fragment. data-trim strips the
@@ -7,7 +8,6 @@
 import hljs from 'highlight.js/lib/core';
 import plaintext from 'highlight.js/lib/languages/plaintext';
 import python from 'highlight.js/lib/languages/python';
-import type { RevealApi, RevealPlugin } from 'reveal.js';
 
 /** Every language a code block on a slide may name (class="language-…"). */
 export const LANGUAGES = { python, plaintext } as const;
@@ -119,15 +119,16 @@ export function highlightBlock(code: HTMLElement): void {
   highlightLines(code);
 }
 
-export default (): RevealPlugin => ({
-  id: 'highlight',
-  init(deck: RevealApi) {
-    for (const code of deck.getRevealElement()?.querySelectorAll<HTMLElement>('pre code') ?? []) {
-      if (code.dataset.highlighted) continue;
-      code.parentElement!.classList.add('code-wrapper');
-      // As reveal.js's plugin: markup inside a block is shown as text unless data-noescape.
-      if (!code.hasAttribute('data-noescape')) code.innerHTML = code.innerHTML.replace(/</g, '&lt;').replace(/>/g, '&gt;');
-      highlightBlock(code);
-    }
-  },
-});
+/** Highlights the code blocks in `scope` not highlighted yet; true when there were any. */
+export function highlightCodeIn(scope: ParentNode): boolean {
+  let any = false;
+  for (const code of scope.querySelectorAll<HTMLElement>('pre code')) {
+    if (code.dataset.highlighted) continue;
+    code.parentElement!.classList.add('code-wrapper');
+    // As reveal.js's plugin: markup inside a block is shown as text unless data-noescape.
+    if (!code.hasAttribute('data-noescape')) code.innerHTML = code.innerHTML.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    highlightBlock(code);
+    any = true;
+  }
+  return any;
+}
