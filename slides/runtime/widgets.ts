@@ -5,16 +5,8 @@ import { mountMeters } from './meters/mount-meters.js';
 
 export { refitAll, cycleZoom };
 
-/** Lets the browser paint and handle input between two pieces of mounting work. */
-const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 export async function mountSlideWidgets(slide: Element): Promise<void> {
-  // One terminal per task: each builds an xterm.js terminal and its renderer, and a slide
-  // with two would otherwise hold the main thread for both at once.
-  for (const el of slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')) {
-    await mountTerminal(el);
-    await yieldToBrowser();
-  }
+  await Promise.all([...slide.querySelectorAll<HTMLElement>('.live-terminal:not(.lt-mounted)')].map(mountTerminal));
   // Meters follow terminals, so they mount after them.
   for (const el of slide.querySelectorAll<HTMLElement>('.live-meters:not(.lm-mounted)')) mountMeters(el);
 }
