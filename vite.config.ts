@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve, dirname } from 'node:path';
 import { chapters } from './slides/build/chapters-plugin.js';
 import { recordings } from './slides/build/recordings-plugin.js';
+import { deckFonts } from './slides/build/fonts-plugin.js';
 import { serverMetaTag } from './server/protocol/protocol.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -13,6 +14,7 @@ export default defineConfig({
   base: './',
   publicDir: false,
   plugins: [chapters(resolve(root, 'slides/chapters')), recordings(resolve(root, 'demos')),
+    deckFonts(resolve(root, 'slides/chapters'), resolve(root, 'node_modules/.cache/deck-fonts')),
     // `npm run dev` is always served by the demo server: mark the deck as live there too.
     { name: 'what-is-async:dev-server-meta', apply: 'serve', transformIndexHtml: (html) => html.replace('</head>', `${serverMetaTag()}\n</head>`) },
   ],

@@ -1,17 +1,23 @@
-// Boots the deck: reveal.js with its plugins, and live terminals mounted lazily when
-// their slide is first shown.
+// Boots the deck: reveal.js with its plugins. The first load is only what the first slide
+// needs (reveal.js, the styles, the HTML, two font faces); everything else comes when a
+// slide that needs it is near: terminals and meters when their slide is shown (their code
+// and the next slide's highlighting while the browser is idle a slide ahead), pictures of
+// the slides either side, recorded figures a slide or two ahead.
 import Reveal from 'reveal.js';
 import Notes from 'reveal.js/plugin/notes';
 import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
+// Its inlined base64 WOFF fonts are dropped at build time; the deck's own subset WOFF2 faces replace them.
 import 'reveal.js/theme/black.css';
+import 'virtual:deck-fonts.css';
 import 'reveal.js/plugin/highlight/monokai.css';
 import '../../assets/theme/deck.css';
 import '../../assets/theme/talk.css';
 import '../../assets/theme/sources.css';
 import '../../assets/theme/slide-layouts.css';
 import '../../assets/theme/pictures.css';
-import { fillMeasuredFigures } from './measured-figures.js';
+import { fillMeasuredFigures, listenForMeasuredFigures } from './measured-figures.js';
+import { nearbySlides } from './nearby.js';
 import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
 import { SERVER_META } from '../../server/protocol/protocol.js';
@@ -30,12 +36,49 @@ if (new URLSearchParams(location.search).get('theme') === 'light') document.docu
 
 type WidgetsModule = typeof import('./widgets.js');
 let widgets: Promise<WidgetsModule> | undefined;
+const loadWidgets = () => (widgets ??= import('./widgets.js'));
 
 async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
   if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), .ws-chat-client:not(.wc-mounted)')) return;
-  await (await (widgets ??= import('./widgets.js'))).mountSlideWidgets(slide);
+  await (await loadWidgets()).mountSlideWidgets(slide);
   // Widgets change the slide's height: let reveal.js center it again.
   Reveal.layout();
+}
+
+type HighlightModule = typeof import('./code/highlight.js');
+let highlighter: Promise<HighlightModule> | undefined;
+
+/** Highlights the code on these slides, one slide per task; their line steps become fragments. */
+async function highlightSlides(slides: Element[], sync: boolean): Promise<void> {
+  const todo = slides.filter((s) => s.querySelector('pre code:not([data-highlighted])'));
+  if (!todo.length) return;
+  const { highlightCodeIn } = await (highlighter ??= import('./code/highlight.js'));
+  for (const slide of todo) {
+    // registers the step copies as the slide's fragments
+    if (highlightCodeIn(slide) && sync) Reveal.syncSlide(slide as HTMLElement);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+const CODE = 'pre code';
+const DEMO = '.live-terminal, .live-meters, .ws-chat-client';
+
+/** Work for a slide not shown yet waits until the browser is idle, so it never delays the one that is. */
+const whenIdle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
+
+/** On each move: fetch what the slides around the current one need before they are shown. */
+function loadWhatIsNear(): void {
+  const [current, next] = nearbySlides(Reveal, { behind: 0, ahead: 1 });
+  // Code on the slide shown now is highlighted at once, the next slide's when the browser is idle.
+  if (current?.querySelector(CODE)) void highlightSlides([current], true);
+  if (next?.querySelector(CODE)) whenIdle(() => void highlightSlides([next], true));
+  // Recorded figures: a fetch each, for the slides a step either side.
+  for (const s of nearbySlides(Reveal, { behind: 1, ahead: 2 })) fillMeasuredFigures(s);
+  // The terminal code, a slide ahead of the first demo, so its slide opens at once.
+  if (next?.querySelector(DEMO)) whenIdle(() => void loadWidgets());
+  // Drawings: the current slide's now, its neighbours' when the browser is idle.
+  mountPictures(current);
+  whenIdle(() => mountPictures(...nearbySlides(Reveal, { behind: 1, ahead: 1 })));
 }
 
 // The slot (?minutes=N; 30 when presenting): which slides, and each one's time for the speaker view.
@@ -56,19 +99,29 @@ void Reveal.initialize({
   plugins: [Notes],
 }).then(async () => {
   addKeys();
-  fillMeasuredFigures();
-  // The print view lays out every slide at once: each shows its demo's final snapshot,
-  // mounted once reveal.js has built the printed pages (it moves the slides into them).
-  const printing = new URLSearchParams(location.search).has('print-pdf');
-  if (printing) await printLayoutDone();
-  if (printing) mountPictures(document.querySelector('.reveal .slides'));
-  else picturesNear();
-  await mountWidgetsIn(printing ? document.querySelector('.reveal .slides') ?? undefined : Reveal.getCurrentSlide());
-  // highlight.js is most of a megabyte: the deck starts without it, and code is highlighted
-  // (its line-by-line steps made into fragments, which sync() registers) a moment later.
-  const { default: Highlight } = await import('reveal.js/plugin/highlight');
-  Reveal.registerPlugin(Highlight());
-  if (!printing) Reveal.sync(); // the print view's pages are laid out once; syncing would lay them out again
+  listenForMeasuredFigures();
+  // The print view lays out every slide at once: everything loads now, and each demo shows
+  // its final snapshot, mounted once reveal.js has built the printed pages (it moves the slides).
+  if (new URLSearchParams(location.search).has('print-pdf')) {
+    fillMeasuredFigures(document);
+    await printLayoutDone();
+    mountPictures(document.querySelector('.reveal .slides'));
+    await mountWidgetsIn(document.querySelector('.reveal .slides') ?? undefined);
+    await highlightSlides(Reveal.getSlides(), false); // the printed pages are laid out once: no syncing
+    return;
+  }
+  loadWhatIsNear();
+  Reveal.on('slidechanged', (ev) => {
+    loadWhatIsNear();
+    void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide);
+  });
+  // The overview shows every slide: their code highlighted and figures filled too.
+  Reveal.on('overviewshown', () => {
+    fillMeasuredFigures(document);
+    mountPictures(document.querySelector('.reveal .slides'));
+    void highlightSlides(Reveal.getSlides(), true);
+  });
+  await mountWidgetsIn(Reveal.getCurrentSlide());
 });
 
 function printLayoutDone(): Promise<void> {
@@ -79,7 +132,7 @@ function printLayoutDone(): Promise<void> {
 function addKeys(): void {
   // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
   Reveal.addKeyBinding({ keyCode: 90, key: 'Z', description: 'Zoom the terminals' }, () => {
-    void (widgets ??= import('./widgets.js')).then((m) => m.cycleZoom(document));
+    void loadWidgets().then((m) => m.cycleZoom(document));
   });
   // T: the light theme, for bright rooms and washed-out projectors; T again for dark.
   Reveal.addKeyBinding({ keyCode: 84, key: 'T', description: 'Light / dark theme' }, () => {
@@ -87,18 +140,18 @@ function addKeys(): void {
   });
 }
 
-/** The drawings of the current slide, then of its neighbours, so they are there when shown. */
-function picturesNear(): void {
-  const slides = Reveal.getSlides();
-  const i = slides.indexOf(Reveal.getCurrentSlide());
-  mountPictures(slides[i]);
-  setTimeout(() => mountPictures(slides[i - 1], slides[i + 1]), 300);
+/** The scroll view (phones, narrow windows) scrolls inside the viewport, which holds nothing
+ *  focusable: let it take focus so the keyboard can scroll it. */
+function keyboardScrollable(): void {
+  const viewport = Reveal.getViewportElement();
+  const scrolling = (Reveal as unknown as { isScrollView(): boolean }).isScrollView();
+  if (!viewport) return;
+  if (scrolling) viewport.tabIndex = 0;
+  else viewport.removeAttribute('tabindex');
 }
 
-Reveal.on('slidechanged', (ev) => {
-  picturesNear();
-  void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide);
+Reveal.on('ready', keyboardScrollable);
+Reveal.on('resize', () => {
+  keyboardScrollable();
+  void widgets?.then((m) => m.refitAll(document));
 });
-Reveal.on('overviewshown', () => mountPictures(document.querySelector('.reveal .slides')));
-Reveal.on('resize', () => void widgets?.then((m) => m.refitAll(document)));
-

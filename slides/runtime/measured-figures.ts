@@ -1,7 +1,8 @@
 // Fills the deck's "measured here" slots (<… data-measure="c10k/threads">) with memory per
-// connection: first from the recorded run bundled with the deck, then, when a demo runs
-// live on this page, from its meters. <… data-measure-source="c10k"> says which: the
-// recording (date, Python, machine) or this machine, live.
+// connection: first from the recorded run bundled with the deck (fetched when the slot's
+// slide comes near, not on the first load), then, when a demo runs live on this page,
+// from its meters. <… data-measure-source="c10k"> says which: the recording (date,
+// Python, machine) or this machine, live.
 import { recordingPaths } from '../../server/protocol/recording.js';
 import { formatBytes } from '../../server/metrics/format.js';
 
@@ -63,11 +64,20 @@ async function fromRecording(demo: string, variant: string): Promise<void> {
   }
 }
 
-export function fillMeasuredFigures(): void {
-  const wanted = new Set([...document.querySelectorAll<HTMLElement>('[data-measure]')].map((el) => el.dataset.measure!));
-  for (const key of wanted) {
+const requested = new Set<string>();
+
+/** Live figures replace recorded ones wherever they are on the page, from the first run on. */
+export function listenForMeasuredFigures(): void {
+  document.addEventListener(MEASURED_EVENT, (ev) => fill((ev as CustomEvent<Measured>).detail));
+}
+
+/** Fetches the recordings behind the slots in `scope` (once each): called as their slide comes near. */
+export function fillMeasuredFigures(scope: ParentNode): void {
+  for (const el of scope.querySelectorAll<HTMLElement>('[data-measure]')) {
+    const key = el.dataset.measure!;
+    if (requested.has(key)) continue;
+    requested.add(key);
     const [demo, variant] = key.split('/');
     if (demo && variant) void fromRecording(demo, variant);
   }
-  document.addEventListener(MEASURED_EVENT, (ev) => fill((ev as CustomEvent<Measured>).detail));
 }

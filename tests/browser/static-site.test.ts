@@ -47,7 +47,11 @@ describe('the static site', () => {
   it('fills the "measured here" figures from the recorded C10K runs', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(site.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-measure][data-measured-bytes]').length >= 3, null, { timeout: 10_000 });
+    await page.waitForFunction(() => window.Reveal?.isReady());
+    // Each slot's recording is fetched as its slide comes near.
+    const slides = await page.$$eval('[data-measure]', (els) => [...new Set(els.map((e) => e.closest('section')!.id))]);
+    for (const id of slides) await gotoSlide(page, id);
+    await page.waitForFunction(() => !document.querySelector('[data-measure]:not([data-measured-bytes])'), null, { timeout: 10_000 });
     const figures = await page.$$eval('[data-measure][data-measured-bytes]', (els) =>
       Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.measure, Number((e as HTMLElement).dataset.measuredBytes)])),
     );
@@ -87,6 +91,9 @@ describe('the static site', () => {
     await page.waitForFunction(() => window.Reveal?.isReady());
     const count = await page.$$eval('.live-terminal', (els) => els.length);
     await page.waitForFunction((n) => document.querySelectorAll('.live-terminal[data-snapshot="true"], .live-terminal[data-state="error"]').length === n, count, { timeout: 20_000 });
+    // Meters mount after the terminals of their slide.
+    await page.waitForFunction(() => !document.querySelector('.live-meters:not(.lm-mounted)'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => Number((document.querySelector('#chat-demo .live-meters') as HTMLElement).dataset.samples) > 0, null, { timeout: 10_000 });
     const snap = await page.$eval('#chat-asyncio .lt-snapshot', (el) => el.textContent ?? '');
     expect(snap).toMatch(/Chat room on 127\.0\.0\.1/);
     expect(await page.$eval('#chat-demo .live-meters', (el) => Number((el as HTMLElement).dataset.samples))).toBeGreaterThan(10);

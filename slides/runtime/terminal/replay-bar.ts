@@ -20,6 +20,7 @@ export class ReplayBar {
     const speed = document.createElement('select');
     speed.className = 'lt-speed';
     speed.title = 'Replay speed';
+    speed.setAttribute('aria-label', 'Replay speed'); // a title alone names a control only as a tooltip
     for (const s of SPEEDS) speed.add(new Option(`${s}×`, String(s), s === 1, s === 1));
     speed.addEventListener('change', () => replay.setSpeed(Number(speed.value)));
     this.seek = document.createElement('input');
@@ -30,6 +31,7 @@ export class ReplayBar {
     this.seek.step = '0.05';
     this.seek.value = '0';
     this.seek.title = 'Seek';
+    this.seek.setAttribute('aria-label', 'Seek in the recording');
     this.seek.addEventListener('input', () => {
       replay.seek(Number(this.seek.value));
       this.update();
@@ -57,6 +59,7 @@ export class ReplayBar {
   /** Follows the replay's position while it plays. */
   update = (): void => {
     this.seek.value = String(this.replay.position);
+    this.seek.setAttribute('aria-valuetext', `${clock(this.replay.position)} of ${clock(this.replay.duration)}`);
     const step = this.replay.markers.filter((m) => m.t <= this.replay.position).at(-1);
     this.time.textContent = `${clock(this.replay.position)} / ${clock(this.replay.duration)}${step ? ` · ${step.label}` : ''}`;
     cancelAnimationFrame(this.frame);
