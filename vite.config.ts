@@ -4,7 +4,7 @@ import { resolve, dirname } from 'node:path';
 import { chapters } from './slides/build/chapters-plugin.js';
 import { recordings } from './slides/build/recordings-plugin.js';
 import { deckFonts } from './slides/build/fonts-plugin.js';
-import { serverMetaTag } from './server/protocol/protocol.js';
+import { serverMetaTag } from './shared/wire.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 

@@ -42,7 +42,13 @@ export function parseCommandArgs(args: string[], spec: ArgSpec): ParsedArgs {
   const { values, positionals, tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   const help = tokens.some((t) => t.kind === 'option' && t.name === 'help');
   if (help) return { values, positionals, help };
-  for (const t of tokens) {
+  for (const [i, t] of tokens.entries()) {
+    // "--full true": a switch given a value as the next word, which would pass for a positional.
+    const before = tokens[i - 1];
+    if (t.kind === 'positional' && (t.value === 'true' || t.value === 'false') && before?.kind === 'option' && options[before.name]?.type === 'boolean' && Object.hasOwn(options, before.name)) {
+      const bare = before.rawName.replace(/^--no-/, '--');
+      throw new UsageError(`${before.rawName} is a switch: write ${bare} or ${bare.replace(/^--/, '--no-')}, with no value`);
+    }
     if (t.kind !== 'option') continue;
     const o = Object.hasOwn(options, t.name) ? options[t.name] : undefined;
     if (!o) {

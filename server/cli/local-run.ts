@@ -3,7 +3,7 @@
 import type { LaunchPlan } from '../session/demo-launcher.js';
 import { PtySession } from '../session/pty-session.js';
 import { SessionMeter } from '../session/session-meter.js';
-import type { MetricsMessage, ExitMessage } from '../protocol/protocol.js';
+import type { MetricsMessage, ExitMessage } from '../../shared/wire.js';
 import { SummaryBuilder, type RunSummary } from './run-summary.js';
 
 export interface LocalRunOptions {

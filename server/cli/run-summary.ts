@@ -1,5 +1,5 @@
 // Folds a run's metrics into the figures a summary table shows.
-import type { MetricsMessage, ExitMessage } from '../protocol/protocol.js';
+import type { MetricsMessage, ExitMessage } from '../../shared/wire.js';
 
 /** Why the CLI stopped a run that had not ended by itself. */
 export type StopCause = 'ctrl-c' | 'max-seconds' | 'point-made' | 'signal';

@@ -1,8 +1,8 @@
 // A one-line live meter kept on the terminal's bottom row while the demo scrolls above it:
 // the demo's PTY is one row shorter and the rows above are a scroll region. When the run
 // ends the demo's output stays where it is, and what follows is printed right below it.
-import type { MetricsMessage } from '../protocol/protocol.js';
-import { formatBytes, formatCount, formatPercent } from '../metrics/format.js';
+import type { MetricsMessage } from '../../shared/wire.js';
+import { formatBytes, formatCount, formatPercent } from '../../shared/format.js';
 
 const ESC = '\x1b';
 

@@ -1,6 +1,6 @@
 // The summary printed when a run ends, and the side-by-side table of `compare`.
-import { formatBytes, formatCount, formatPercent, formatRatio } from '../metrics/format.js';
-import { describeExit } from '../protocol/protocol.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../../shared/format.js';
+import { describeExit } from '../../shared/wire.js';
 import type { RunSummary, StopCause } from './run-summary.js';
 
 type Row = [string, (s: RunSummary) => string];

@@ -4,7 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Demo, Registry } from '../registry/registry.js';
-import type { CastHeader } from '../protocol/recording.js';
+import type { CastHeader } from '../../shared/recording.js';
 import { recordingsOnDisk, recordingsSlidesUse, unusedRecordings, type UsedRecording } from '../recording/recording-set.js';
 import { compareFingerprints, demoSources, fingerprint, hasChanges, type SourceFingerprint } from '../recording/source-fingerprint.js';
 import { changeTimes, type ChangeTime, type ChangeTimes } from '../recording/source-history.js';

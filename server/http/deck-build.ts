@@ -9,7 +9,7 @@ const STAMP = '.build-stamp';
  * slides are cut from, and the recordings it replays.
  */
 function sources(root: string): string[] {
-  const fixed = ['slides', 'assets', 'server/protocol', 'server/metrics/format.ts', 'vite.config.ts', 'package.json', 'package-lock.json'];
+  const fixed = ['slides', 'assets', 'shared', 'vite.config.ts', 'package.json', 'package-lock.json'];
   let demos: string[] = [];
   try {
     demos = readdirSync(join(root, 'demos')).map((d) => `demos/${d}`);

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { serverMetaTag } from '../protocol/protocol.js';
+import { serverMetaTag } from '../../shared/wire.js';
 import { parseRequestTarget } from './request-target.js';
 import { usableRange } from './range-header.js';
 import type { IncidentLog } from './incident-log.js';

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../protocol/protocol.js';
+import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
 import { loadRegistry, type Registry } from '../registry/registry.js';
 import { Connection } from '../session/connection.js';
@@ -27,7 +27,7 @@ export interface DemoServerOptions {
   distDir?: string;
   demosDir?: string;
   allowOrigins?: string[];
-  sessionsPerConnection?: number;
+  sessionsPerPage?: number;
   sessionsTotal?: number;
   /** Resource samples per second of each session's process under test; 0 turns meters off. */
   sampleHz?: number;
@@ -66,7 +66,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const host = opts.host ?? '127.0.0.1';
   const mode = opts.mode ?? 'prod';
   const registry = loadRegistry(opts.demosDir ?? join(opts.root, 'demos'));
-  const limits = new SessionLimits(opts.sessionsPerConnection, opts.sessionsTotal);
+  const limits = new SessionLimits(opts.sessionsPerPage, opts.sessionsTotal);
   const token = isLoopbackHost(host) ? undefined : newToken();
   const log = opts.log ?? ((line: string) => console.error(line));
   const incidents = new IncidentLog(log);

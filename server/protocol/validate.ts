@@ -1,7 +1,7 @@
 // Validates every message a client sends. A bad one yields a message naming what was wrong;
 // it never throws, so one bad frame cannot take down a connection.
 import { z } from 'zod';
-import { MAX_SESSION_ID, type ClientMessage } from './protocol.js';
+import { MAX_SESSION_ID, type ClientMessage } from '../../shared/wire.js';
 import { quoteValue, shortText } from './short-text.js';
 
 const session = z.number().int().min(1).max(MAX_SESSION_ID);

@@ -1,7 +1,7 @@
 // Which machine a recording was made on: shown as "recorded on …" beside every replay.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
-import type { RecordedOn } from '../protocol/recording.js';
+import type { RecordedOn } from '../../shared/recording.js';
 import { findPython } from '../registry/python.js';
 
 function osName(): string {

@@ -7,8 +7,8 @@ import type { Demo } from '../registry/registry.js';
 import { planLaunch } from '../session/demo-launcher.js';
 import { runLocal } from '../cli/local-run.js';
 import { StepMarkers } from '../session/step-markers.js';
-import type { CastEvent, CastHeader, ExitRecord, MetricsHeader, MetricsRecord, RecordedOn } from '../protocol/recording.js';
-import { recordingPaths } from '../protocol/recording.js';
+import type { CastEvent, CastHeader, ExitRecord, MetricsHeader, MetricsRecord, RecordedOn } from '../../shared/recording.js';
+import { recordingPaths } from '../../shared/recording.js';
 import type { RunSummary } from '../cli/run-summary.js';
 
 export interface RecordResult {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Demo, Registry } from '../registry/registry.js';
 import type { ParamValue } from '../registry/manifest.js';
-import { recordingKey } from '../protocol/recording.js';
+import { recordingKey } from '../../shared/recording.js';
 import { measuredSlots, slideDemos, slideTerminals } from './slide-demos.js';
 
 export interface PlannedRecording {

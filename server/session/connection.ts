@@ -9,7 +9,7 @@ import {
   encodeFrame,
   type ServerMessage,
   type StartMessage,
-} from '../protocol/protocol.js';
+} from '../../shared/wire.js';
 import { parseClientMessage } from '../protocol/validate.js';
 import { shortText } from '../protocol/short-text.js';
 import type { Registry } from '../registry/registry.js';
@@ -73,7 +73,7 @@ export class Connection {
         defaultVariant: m.defaultVariant ?? Object.keys(m.variants)[0]!,
         variants: Object.entries(m.variants).map(([id, v]) => ({ id, title: v.title })),
       })),
-      limits: { sessionsPerConnection: limits.perConnection, maxPayload: MAX_CLIENT_PAYLOAD },
+      limits: { sessionsPerPage: limits.perConnection, maxPayload: MAX_CLIENT_PAYLOAD },
     });
   }
 

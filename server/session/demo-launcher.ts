@@ -2,7 +2,7 @@
 import type { Registry } from '../registry/registry.js';
 import { resolveParams, buildArgv } from '../registry/params.js';
 import { findPython } from '../registry/python.js';
-import type { ParamValue } from '../protocol/protocol.js';
+import type { ParamValue } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
 
 export interface LaunchPlan {

@@ -1,7 +1,7 @@
 // One running demo: a real PTY running exactly a manifest's argv, with flow control,
 // a wall-clock limit, and a stop that ends its whole process tree.
 import pty from '@lydell/node-pty';
-import type { ExitReason } from '../protocol/protocol.js';
+import type { ExitReason } from '../../shared/wire.js';
 import { killTree } from './process-tree.js';
 import { PtyInputWriter } from './pty-input-writer.js';
 import { demoInstance } from '../instance/demo-instance.js';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readCmdline } from '../metrics/procfs.js';
 import { startSampling, perConnection, type SamplingRun, type ResourceSample } from '../metrics/index.js';
-import type { MetricsMessage } from '../protocol/protocol.js';
+import type { MetricsMessage } from '../../shared/wire.js';
 import { descendants, isAlive } from './process-tree.js';
 
 export const DEFAULT_SAMPLE_HZ = 4;

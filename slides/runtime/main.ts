@@ -20,7 +20,7 @@ import { fillMeasuredFigures, listenForMeasuredFigures } from './measured-figure
 import { nearbySlides } from './nearby.js';
 import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
-import { SERVER_META } from '../../server/protocol/protocol.js';
+import { SERVER_META } from '../../shared/wire.js';
 
 declare global {
   interface Window {

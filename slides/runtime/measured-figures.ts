@@ -3,8 +3,8 @@
 // slide comes near, not on the first load), then, when a demo runs live on this page,
 // from its meters. <… data-measure-source="c10k"> says which: the recording (date,
 // Python, machine) or this machine, live.
-import { recordingPaths } from '../../server/protocol/recording.js';
-import { formatBytes } from '../../server/metrics/format.js';
+import { recordingPaths } from '../../shared/recording.js';
+import { formatBytes } from '../../shared/format.js';
 
 export interface Measured {
   demo: string;

@@ -6,7 +6,7 @@
 // once both have run live on this page, from what they printed just now. The element says
 // where its figure came from in data-source-kind (recording | live) and in the element
 // named by data-source.
-import { recordingPaths } from '../../server/protocol/recording.js';
+import { recordingPaths } from '../../shared/recording.js';
 import { plainText, recordedLabel, screenText } from './screen-text.js';
 import type { TerminalWidget } from './terminal/terminal-widget.js';
 

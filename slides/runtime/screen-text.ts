@@ -1,6 +1,6 @@
 // What a terminal showed, as plain lines: a recording's output events joined, colours and
 // carriage returns dropped. Dependency-free: the build and the browser both use it.
-import type { CastEvent, CastHeader } from '../../server/protocol/recording.js';
+import type { CastEvent, CastHeader } from '../../shared/recording.js';
 
 /** Terminal output as plain text: colour and cursor escapes dropped, line ends as "\n". */
 export function plainText(output: string): string {

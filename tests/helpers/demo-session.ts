@@ -1,6 +1,6 @@
 // Runs one demo through the real demo server, as the deck does: start, watch, stop, check.
 import { expect } from 'vitest';
-import type { MetricsMessage, ParamValue, StartedMessage } from '../../server/protocol/protocol.js';
+import type { MetricsMessage, ParamValue, StartedMessage } from '../../shared/wire.js';
 import { startTestServer } from './server.js';
 import { TestClient } from './ws-client.js';
 import { waitGone } from './processes.js';

@@ -1,7 +1,7 @@
 // Tools for the paste tests: a page that acknowledges output as it draws it (as the deck
 // does), a paste sent the way the deck sends one, and `GET /` asked again and again meanwhile.
 import { request } from 'node:http';
-import { decodeFrame, encodeFrame, Op, MAX_CLIENT_PAYLOAD } from '../../server/protocol/protocol.js';
+import { decodeFrame, encodeFrame, Op, MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 import type { TestClient } from './ws-client.js';
 
 /** Acknowledges every output byte of `session` as it arrives, in batches as the deck does. */

@@ -1,6 +1,6 @@
 // A test client that speaks the demo protocol over a real WebSocket.
 import WebSocket from 'ws';
-import { PROTOCOL, WS_PATH, Op, decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../../server/protocol/protocol.js';
+import { PROTOCOL, WS_PATH, Op, decodeFrame, encodeFrame, type ClientMessage, type ServerMessage } from '../../shared/wire.js';
 
 export class TestClient {
   readonly messages: ServerMessage[] = [];

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { serversForFile } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { isRunning, waitGone } from '../helpers/processes.js';
-import { MAX_CLIENT_PAYLOAD } from '../../server/protocol/protocol.js';
+import { MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 
 const { project, fixtures, started } = serversForFile();
 
@@ -144,7 +144,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
   it('caps the sessions one page may run', async () => {
     const c = await TestClient.connect(fixtures().port);
     const welcome = await c.message('welcome');
-    const cap = welcome.limits.sessionsPerConnection;
+    const cap = welcome.limits.sessionsPerPage;
     for (let i = 1; i <= cap + 1; i++) c.send({ type: 'start', session: i, demo: 'sleeper', cols: 80, rows: 24 });
     const err = await c.message('error', cap + 1);
     expect(err.message).toMatch(/the most one page may run/);

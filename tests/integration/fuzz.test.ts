@@ -9,7 +9,7 @@ import { startTestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { rawHttp, get } from '../helpers/raw-http.js';
 import { killGroups, waitGone } from '../helpers/processes.js';
-import { encodeFrame } from '../../server/protocol/protocol.js';
+import { encodeFrame } from '../../shared/wire.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
 
 const SEED = 20140413;

@@ -9,7 +9,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { TestClient } from '../helpers/ws-client.js';
 import { killGroups, waitGone } from '../helpers/processes.js';
 import { ackAsDrawn, numberedLines, paste, pollRoot, summarize } from '../helpers/paste.js';
-import { decodeFrame, Op } from '../../server/protocol/protocol.js';
+import { decodeFrame, Op } from '../../shared/wire.js';
 import { MAX_QUEUED_INPUT } from '../../server/session/pty-input-writer.js';
 
 let projectServer: ServerProcess;

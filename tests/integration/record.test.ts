@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadRegistry } from '../../server/registry/registry.js';
 import { recordVariant } from '../../server/recording/recorder.js';
 import { recordedOn } from '../../server/recording/recorded-on.js';
-import { parseRecording } from '../../server/protocol/recording.js';
+import { parseRecording } from '../../shared/recording.js';
 import { ROOT } from '../helpers/server.js';
 import { fingerprint } from '../../server/recording/source-fingerprint.js';
 

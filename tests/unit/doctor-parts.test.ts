@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegistry } from '../../server/registry/registry.js';
 import { ROOT } from '../helpers/server.js';
-import { parseRecording } from '../../server/protocol/recording.js';
+import { parseRecording } from '../../shared/recording.js';
 import { recordingsSlidesUse, recordingsToMake } from '../../server/recording/recording-set.js';
 import { compareFingerprints, demoSources, fingerprint } from '../../server/recording/source-fingerprint.js';
 import { changeTimes } from '../../server/recording/source-history.js';

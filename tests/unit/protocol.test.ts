@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseClientMessage } from '../../server/protocol/validate.js';
-import { encodeFrame, decodeFrame, describeExit, Op } from '../../server/protocol/protocol.js';
+import { encodeFrame, decodeFrame, describeExit, Op } from '../../shared/wire.js';
 
 describe('client message validation', () => {
   it('accepts each well-formed message', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRecording, recordingKey, recordingPaths } from '../../server/protocol/recording.js';
+import { parseRecording, recordingKey, recordingPaths } from '../../shared/recording.js';
 import { slideDemos } from '../../server/recording/slide-demos.js';
 
 describe('recording files', () => {

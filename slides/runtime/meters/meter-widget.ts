@@ -4,9 +4,9 @@
 // data-cpu-percent, data-connections) for tests and scripts.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { MetricsMessage } from '../../../server/protocol/protocol.js';
+import type { MetricsMessage } from '../../../shared/wire.js';
 import type { DemoSource } from '../sources/source.js';
-import { formatBytes, formatCount, formatPercent, formatRatio } from '../../../server/metrics/format.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../../../shared/format.js';
 import { MEASURED_EVENT, type Measured } from '../measured-figures.js';
 
 export interface MeterInput {

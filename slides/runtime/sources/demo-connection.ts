@@ -10,7 +10,7 @@ import {
   type ClientMessage,
   type ServerMessage,
   type WelcomeMessage,
-} from '../../../server/protocol/protocol.js';
+} from '../../../shared/wire.js';
 
 export interface SessionHandler {
   message(msg: ServerMessage): void;

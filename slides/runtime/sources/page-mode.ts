@@ -1,6 +1,6 @@
 // Decides once per page how demos run: live against the demo server, replayed from
 // recordings (the static site), or as final snapshots (print, speaker-view previews).
-import { SERVER_META } from '../../../server/protocol/protocol.js';
+import { SERVER_META } from '../../../shared/wire.js';
 
 export type PageMode = 'live' | 'replay' | 'snapshot';
 

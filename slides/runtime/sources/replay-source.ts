@@ -1,6 +1,6 @@
 // A source that plays back a real recording (asciicast v2 + metrics track) through the same
 // events as a live session, with play/pause, speed and seek.
-import { parseRecording, recordingPaths, type Recording } from '../../../server/protocol/recording.js';
+import { parseRecording, recordingPaths, type Recording } from '../../../shared/recording.js';
 import { Emitter, type DemoRequest, type DemoSource, type ReplayControls, type SourceEvents } from './source.js';
 
 const TICK_MS = 33;

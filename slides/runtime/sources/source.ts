@@ -1,6 +1,6 @@
 // What a terminal or meter widget consumes. A source is live (the demo server) or, later,
 // a replay of a recording; widgets never know which.
-import type { StartedMessage, ExitMessage, MetricsMessage } from '../../../server/protocol/protocol.js';
+import type { StartedMessage, ExitMessage, MetricsMessage } from '../../../shared/wire.js';
 
 export interface SourceEvents {
   started: StartedMessage;

@@ -4,7 +4,7 @@
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import { describeExit } from '../../../server/protocol/protocol.js';
+import { describeExit } from '../../../shared/wire.js';
 import type { DemoSource } from '../sources/source.js';
 import { useBestRenderer } from './renderer.js';
 import { ReplayBar } from './replay-bar.js';

@@ -6,7 +6,7 @@
 // Hot path (terminal bytes) travels in binary frames: [opcode u8][session u32 BE][payload].
 // Control travels as small JSON text frames.
 
-import type { ResourceSample } from '../metrics/sample.js';
+import type { ResourceSample } from './sample.js';
 
 export type { ResourceSample };
 
@@ -61,7 +61,7 @@ export interface WelcomeMessage {
   type: 'welcome';
   protocol: string;
   demos: DemoSummary[];
-  limits: { sessionsPerConnection: number; maxPayload: number };
+  limits: { sessionsPerPage: number; maxPayload: number };
 }
 export interface StartedMessage {
   type: 'started';
@@ -102,7 +102,13 @@ export interface MetricsMessage {
   /** The followed process: the session's root, or the one the manifest marks as under test. */
   underTest: { pid: number; match: string | null };
 }
-export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage | MetricsMessage;
+/** The run reached one of its manifest's steps (an output line matched it): a moment worth naming. */
+export interface MarkerMessage {
+  type: 'marker';
+  session: number;
+  label: string;
+}
+export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage | MetricsMessage | MarkerMessage;
 
 // ---- binary frames ---------------------------------------------------------
 const HEADER = 5;

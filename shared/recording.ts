@@ -5,7 +5,7 @@
 //   <variant>.metrics.jsonl a JSON header line, then one metrics record a line on the same
 //                           clock, and a final exit record
 // Dependency-free: the browser parses these too.
-import type { ResourceSample, ExitMessage } from './protocol.js';
+import type { ResourceSample, ExitMessage } from './wire.js';
 
 export interface RecordedOn {
   machine: string;
