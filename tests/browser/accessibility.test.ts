@@ -8,6 +8,7 @@ import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { launchBrowser } from '../helpers/browser.js';
+import { openDeckIn, showWholeSlide } from '../helpers/deck-page.js';
 import { serveStatic, type StaticSite } from '../helpers/static-server.js';
 import { ROOT, startTestServer } from '../helpers/server.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
@@ -65,28 +66,7 @@ async function severeOnSlide(page: Page, where: string, opts: { rules?: string[]
 
 async function openDeck(url: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
   const context = await browser.newContext({ viewport }); // axe needs a page of its own context
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => window.Reveal?.isReady());
-  await page.evaluate(() => window.Reveal.configure({ transition: 'none', backgroundTransition: 'none' }));
-  // Fragments and line steps fade in: check what they look like once shown, not halfway.
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
-  return page;
-}
-
-/** Shows slide i with all its steps, once its widgets are mounted and its code highlighted. */
-async function showSlide(page: Page, i: number): Promise<string> {
-  const id = await page.evaluate((index) => {
-    const slide = window.Reveal.getSlides()[index]!;
-    const { h, v } = window.Reveal.getIndices(slide);
-    window.Reveal.slide(h, v ?? 0);
-    return slide.id;
-  }, i);
-  await page.waitForFunction(() => !window.Reveal.getCurrentSlide().querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), pre code:not(.hljs)'));
-  await page.evaluate(() => {
-    for (const f of window.Reveal.getCurrentSlide().querySelectorAll('.fragment')) f.classList.add('visible');
-  });
-  return id;
+  return openDeckIn(await context.newPage(), url);
 }
 
 describe('accessibility (axe-core)', () => {
@@ -95,7 +75,7 @@ describe('accessibility (axe-core)', () => {
     const count = await page.evaluate(() => window.Reveal.getSlides().length);
     const found = await severeViolations(page, 'title, whole page');
     for (let i = 0; i < count; i++) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       found.push(...(await severeOnSlide(page, id)));
     }
     await page.context().close();
@@ -107,7 +87,7 @@ describe('accessibility (axe-core)', () => {
     const count = await page.evaluate(() => window.Reveal.getSlides().length);
     const found: string[] = [];
     for (let i = 0; i < count; i++) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       found.push(...(await severeOnSlide(page, id, { rules: ['color-contrast'] })));
     }
     await page.context().close();
@@ -132,7 +112,7 @@ describe('accessibility (axe-core)', () => {
     expect(demos.length).toBeGreaterThan(5);
     const found: string[] = [];
     for (const i of demos) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       // What differs from the static site: the live widgets (their bar has Run, Stop, Restart).
       found.push(...(await severeOnSlide(page, id, { include: ['section.present .live-terminal', 'section.present .live-meters'] })));
     }
