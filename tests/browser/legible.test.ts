@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useLiveAndStatic } from '../helpers/deck-sites.js';
-import { openDeckIn, showWholeSlide } from '../helpers/deck-page.js';
+import { openDeckIn, showWholeSlide, slidesWith } from '../helpers/deck-page.js';
 
 const SIZES = [
   { width: 1920, height: 1080 },
@@ -100,13 +100,7 @@ async function walk(url: string, only: 'all' | 'demos'): Promise<string[]> {
   const found: string[] = [];
   for (const size of SIZES) {
     const page = await openDeck(url, size);
-    const indices = await page.evaluate(
-      (which) =>
-        window.Reveal.getSlides()
-          .map((s, i) => (which === 'all' || s.querySelector('.live-terminal') ? i : -1))
-          .filter((i) => i >= 0),
-      only,
-    );
+    const indices = await slidesWith(page, only === 'demos' ? '.live-terminal' : undefined);
     expect(indices.length).toBeGreaterThan(only === 'all' ? 40 : 10);
     for (const i of indices) {
       const id = await showWholeSlide(page, i);

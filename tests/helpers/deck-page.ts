@@ -41,3 +41,14 @@ export async function showWholeSlide(page: Page, index: number): Promise<string>
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return id;
 }
+
+/** The indices of the slides that hold `selector` (every slide without one), in deck order. */
+export function slidesWith(page: Page, selector?: string): Promise<number[]> {
+  return page.evaluate(
+    (sel) =>
+      window.Reveal.getSlides()
+        .map((s, i) => (!sel || s.querySelector(sel) ? i : -1))
+        .filter((i) => i >= 0),
+    selector,
+  );
+}
