@@ -270,11 +270,13 @@ export class SocketTracker {
     this.tcpSignature = signature;
     this.tcpSocketsSeen = seen;
     // Forget sockets we no longer hold; the rest of ours is either TCP, unix/UDP, or unknown.
+    // (The read may have gone on in the background while samples found new sockets: those
+    // were not asked about, so they stay as they are, unix/UDP or provisional.)
     const other = new Set<number>();
     const notInTcp = new Set<number>();
-    for (const ino of ours) {
+    for (const ino of this.ours()) {
       if (this.other.has(ino)) other.add(ino);
-      else if (!table.all.has(ino)) notInTcp.add(ino);
+      else if (ours.has(ino) && !table.all.has(ino)) notInTcp.add(ino);
     }
     this.other = other;
     this.notInTcp = notInTcp;

@@ -395,6 +395,36 @@ describe('LinuxSampler on a fake procfs', () => {
     expect(settled.stats.provisionalConnections).toBe(0);
   });
 
+  it('a costly TCP table read goes on in the background: samples keep coming, then it settles', async () => {
+    // At 100k connections (200k rows, both ends on this machine) a read costs ~1 s of CPU.
+    // Here any read that cost anything is "costly" (tcpForegroundMs: 0), and 300,000 rows
+    // (45 MB) make the read long enough to yield to the event loop, as a real one does.
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 300_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 1, tcpForegroundMs: 0 });
+    expect((await s.sample())?.connections).toBe(2); // the first read: within the sample
+    expect(s.stats.parts.tcp.runs).toBe(1);
+    expect(s.stats.parts.tcp.ms).toBeGreaterThan(0);
+    symlinkSync('socket:[5010]', path.join(root, '100', 'fd', '5')); // a new listener, say
+    writeNet(100, [...rows, [5010, '0A']], [[5003, '01']]);
+    const x = await s.sample();
+    // the sample came back with the new socket counted provisionally, the read still going
+    expect(x?.connections).toBe(3);
+    expect(s.stats.provisionalConnections).toBe(1);
+    expect(s.stats.parts.tcp.runs).toBe(1);
+    for (let i = 0; i < 500 && s.stats.parts.tcp.runs < 2; i++) {
+      expect((await s.sample())?.connections).toBeGreaterThanOrEqual(2);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(s.stats.parts.tcp.runs).toBe(2); // settled, and charged to the budget
+    expect((await s.sample())?.connections).toBe(2); // 5010 is LISTEN
+    expect(s.stats.provisionalConnections).toBe(0);
+  });
+
   it('ends (null) when the root is a zombie, is gone, or its pid was reused', async () => {
     const a = new LinuxSampler(100, { procRoot: root });
     expect(await a.sample()).not.toBeNull();
