@@ -131,11 +131,13 @@ export class LinuxSampler implements ProcessSampler {
     this.sockets.close();
   }
 
-  /** A process that counts: alive, not a zombie; the root must also still hold its memory. */
-  private liveStatus(pid: number): ProcStatus | null {
-    const st = readStatus(pid, this.proc);
-    if (!st || isGoneState(st.state)) return null;
-    if (pid === this.pid && !st.hasMemory) return null;
+  /**
+   * A process that counts: alive, not a zombie, still holding its memory. One that is
+   * exiting has released its memory and is closing its files: a group's workers being
+   * stopped must leave the sums at once, sockets too, not linger as connections.
+   */
+  private liveStatus(pid: number, st = readStatus(pid, this.proc)): ProcStatus | null {
+    if (!st || isGoneState(st.state) || !st.hasMemory) return null;
     return st;
   }
 
@@ -155,8 +157,7 @@ export class LinuxSampler implements ProcessSampler {
     const members: number[] = [];
     const counts = new Map<number, number | null>();
     for (const pid of tree) {
-      const st = statuses.get(pid) ?? readStatus(pid, this.proc);
-      if (!st || isGoneState(st.state)) continue;
+      if (!this.liveStatus(pid, statuses.get(pid) ?? readStatus(pid, this.proc))) continue;
       const count = fdCount(pid, this.proc, this.fdSize);
       if (count === null && !procExists(pid, this.proc)) continue; // gone in between
       members.push(pid);

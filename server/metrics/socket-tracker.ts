@@ -118,6 +118,13 @@ export class SocketTracker {
         this.tables.set(pid, t);
       }
       t.current = count;
+      if (count === 0 && t.sockets.size > 0) {
+        // no fds at all (a process closing everything as it exits): no listing needed to know
+        t.byFd.clear();
+        t.sockets.clear();
+        t.count = 0;
+        this.version++;
+      }
     }
   }
 

@@ -425,6 +425,36 @@ describe('LinuxSampler on a fake procfs', () => {
     expect(s.stats.provisionalConnections).toBe(0);
   });
 
+  it('a child that is exiting (memory released, files closing) leaves the sums at once, its sockets too', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    const before = (await s.sample())!;
+    expect(before.connections).toBe(2); // 5001 (shared with 101) and 5003 (101's)
+    // 101 exits: its status loses VmRSS while it is still state R, closing its fds
+    const d = path.join(root, '101');
+    writeFileSync(path.join(d, 'status'), readFileSync(path.join(d, 'status'), 'latin1').replace(/^VmRSS:.*\n/m, '').replace('State:\tS', 'State:\tR'));
+    const x = (await s.sample())!;
+    expect(x.processes).toBe(before.processes - 1); // 101 (102, its child, is still alive)
+    expect(x.rssBytes).toBe(before.rssBytes - 500 * 4 * 1024);
+    console.log(JSON.stringify(x), JSON.stringify(before));
+    expect(x.connections).toBe(1); // 5003 went with it; 5001 is still 100's
+  });
+
+  it('a process whose fds are all closed holds no sockets, without waiting for a listing', async () => {
+    // a big TCP table and a tiny budget: the first read overdraws it, and listings wait
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 20_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    const listings = s.stats.parts.fds.runs;
+    for (const fd of ['0', '3', '5']) rmSync(path.join(root, '101', 'fd', fd));
+    expect((await s.sample())?.connections).toBe(1);
+    expect(s.stats.parts.fds.runs).toBe(listings); // known without a listing
+  });
+
   it('ends (null) when the root is a zombie, is gone, or its pid was reused', async () => {
     const a = new LinuxSampler(100, { procRoot: root });
     expect(await a.sample()).not.toBeNull();
