@@ -5,6 +5,10 @@ is ready, the load generator (idle_clients.py): two separate processes,
 so the meters can follow the server alone. Both print their progress
 here. Ctrl-C stops both.
 
+With --workers (C100K), the server is several processes on
+one port (server_group.py) and the load comes from several generators
+(client_group.py), as many as the limits read here need (group_plan.py).
+
 Models: threads (a thread per connection), asyncio (asyncio Protocol),
 asyncio-streams (asyncio streams, a Task per connection), selectors (a
 hand-written selectors loop with callbacks).
@@ -19,6 +23,7 @@ import threading
 import time
 
 from c10k_common import log, set_clock, stop_on_signals
+from group_plan import Plan
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PRINTING = threading.Lock()
@@ -80,6 +85,11 @@ def main():
     parser.add_argument("--per-address", type=int, default=0,
                         help="connections per source address (default: 90%% "
                              "of the ephemeral port range)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="C100K: this many server processes sharing the "
+                             "port, and as many load generators as needed "
+                             "(0: as many as the limits here need; default: "
+                             "one server process, one generator)")
     args = parser.parse_args()
     t0 = time.time()
     set_clock(t0)
@@ -88,9 +98,18 @@ def main():
     server_args = ["--t0", t0]
     if args.model == "threads":
         server_args += ["--max-threads", args.max_threads]
+    server_script = SERVERS[args.model]
+    plan = None
+    if args.workers is not None:  # several processes on each side
+        plan = Plan(args.model, args.connections, max(0, args.workers))
+        for line in plan.lines:
+            log(line)
+        server_script = "server_group.py"
+        server_args = ["--t0", t0, "--model", args.model,
+                       "--workers", plan.servers]
     server = client = None
     try:
-        server = subprocess.Popen(python(SERVERS[args.model], *server_args),
+        server = subprocess.Popen(python(server_script, *server_args),
                                   stdout=subprocess.PIPE, text=True)
         port = None
         for line in server.stdout:  # wait until it listens
@@ -106,11 +125,18 @@ def main():
         threading.Thread(target=relay, args=(server.stdout, server_holds),
                          daemon=True).start()
         time.sleep(1.0)  # let the meters take a baseline before load
-        client = subprocess.Popen(python(
-            "idle_clients.py", "--port", port, "--t0", t0,
-            "--connections", args.connections, "--rate", args.rate,
-            "--per-address", args.per_address),
-            stdout=subprocess.PIPE, text=True)
+        if plan:
+            load = python("client_group.py", "--port", port, "--t0", t0,
+                          "--connections", plan.connections,
+                          "--rate", args.rate, "--clients", plan.clients,
+                          "--addresses", plan.each if plan.addresses else 0,
+                          "--per-address", plan.per_address)
+        else:
+            load = python("idle_clients.py", "--port", port, "--t0", t0,
+                          "--connections", args.connections,
+                          "--rate", args.rate,
+                          "--per-address", args.per_address)
+        client = subprocess.Popen(load, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=relay, args=(client.stdout, client_holds),
                          daemon=True).start()
         held_since = None
