@@ -39,14 +39,36 @@ def python(script, *args):
     return [sys.executable, "-u", os.path.join(HERE, script), *map(str, args)]
 
 
-def relay(pipe, holding):
+NOTES = {  # what the result line says, taken from the two sides' lines
+    "wall": re.compile(r"server: WALL: (.*)"),
+    "held": re.compile(r"(?:server|client): holding ([\d,]+) idle connections"),
+    "per": re.compile(r"server: ramp .* = ([\d.]+ KiB) per connection"),
+}
+
+
+def relay(pipe, holding, notes):
     """Copy a child's output to ours, line by line; note when it holds."""
     for line in pipe:
         with PRINTING:  # whole lines, never two halves
             sys.stdout.write(line)
             sys.stdout.flush()
+        for key, pattern in NOTES.items():
+            found = pattern.search(line)
+            if found and not (key == "wall" and key in notes):
+                notes[key] = found.group(1)
         if ": holding " in line:
             holding.set()
+
+
+def result(plan, notes):
+    """C100K's last word, so that it is the last line on screen."""
+    held = f"result: {notes.get('held', '0')} idle connections held by " \
+           f"{plan.servers} server processes"
+    if "wall" in notes:
+        log(held)
+        log(f"result: stopped by a wall: {notes['wall']}")
+    else:
+        log(held + (f", {notes['per']} each" if "per" in notes else ""))
 
 
 def stop(*procs):
@@ -122,7 +144,8 @@ def main():
             log("the server did not start")
             return 1
         server_holds, client_holds = threading.Event(), threading.Event()
-        threading.Thread(target=relay, args=(server.stdout, server_holds),
+        notes = {}
+        threading.Thread(target=relay, args=(server.stdout, server_holds, notes),
                          daemon=True).start()
         time.sleep(1.0)  # let the meters take a baseline before load
         if plan:
@@ -137,14 +160,23 @@ def main():
                           "--rate", args.rate,
                           "--per-address", args.per_address)
         client = subprocess.Popen(load, stdout=subprocess.PIPE, text=True)
-        threading.Thread(target=relay, args=(client.stdout, client_holds),
+        client_notes = {}
+        threading.Thread(target=relay,
+                         args=(client.stdout, client_holds, client_notes),
                          daemon=True).start()
-        held_since = None
+        held_since = told = None
         while client.poll() is None and server.poll() is None:
             time.sleep(0.1)
             if (held_since is None and server_holds.is_set()
                     and client_holds.is_set()):
                 held_since = time.monotonic()
+            # Both sides agree (the server may have paused, and said
+            # "holding", before the last of the ramp): the result.
+            if (plan and held_since and not told
+                    and notes.get("held") == client_notes.get("held")):
+                time.sleep(0.1)  # the server's ramp line, right behind
+                told = True
+                result(plan, notes)
             if (args.hold and held_since
                     and time.monotonic() - held_since >= args.hold):
                 log(f"held them {args.hold:g} s; stopping")

@@ -77,23 +77,25 @@ class Group:
         return [(m, m.report[field]) for m in self.members
                 if m.report.get(field) is not None]
 
-    def exited(self):
-        """The first member that exited, or None."""
-        return next((m for m in self.members if m.proc.poll() is not None),
-                    None)
-
     def run(self, side, tick):
         """Pass on what members say, and call tick() a few times a second,
-        until one of them exits (1) or we are asked to stop (0); then end
-        them all."""
+        until all of them exited (1) or we are asked to stop (0); then end
+        them all. One that exits is said, and the others go on."""
+        said = set()
         try:
             while True:
                 for member, line in self.poll(0.25):
                     log(f"{side}: {member.name}: {line}")
-                gone = self.exited()
-                if gone:
-                    log(f"{side}: {gone.name} exited (status "
-                        f"{gone.proc.returncode})")
+                for m in self.members:
+                    if m.proc.poll() is not None and m not in said:
+                        said.add(m)
+                        code = m.proc.returncode
+                        how = (f"killed by signal {-code}" if code < 0
+                               else f"status {code}")
+                        log(f"{side}: {m.name} exited ({how}); "
+                            f"{len(self.members) - len(said)} go on")
+                        m.report = {}  # it holds nothing now
+                if len(said) == len(self.members):
                     return 1
                 tick()
         except KeyboardInterrupt:

@@ -40,7 +40,8 @@ def wait_listening(group, members, pending):
                 port = int(found.group(2))
             else:
                 log(f"server: {member.name}: {line}")
-        gone = group.exited()
+        gone = next((m for m in group.members if m.proc.poll() is not None),
+                    None)
         if gone:
             raise SystemExit(f"server: {gone.name} exited (status "
                              f"{gone.proc.returncode}) before listening")
@@ -57,7 +58,7 @@ class Summary:
 
     def tick(self):
         g, n = self.group, self.group.total("n")
-        workers = len(g.members)
+        workers = sum(m.proc.poll() is None for m in g.members)
         threads = plural(g.total("threads"), "thread")
         for member, wall in g.reported("wall"):
             if member in self.walls_shown:
