@@ -288,7 +288,10 @@ class Meter:
 
 def send_report(**fields):
     """A progress report for a group's process: one line, "@" and JSON."""
-    print("@" + json.dumps(fields), flush=True)
+    try:
+        print("@" + json.dumps(fields), flush=True)
+    except BrokenPipeError:  # the group's process is gone: so are we
+        os._exit(0)
 
 
 # --- command line ---------------------------------------------------------

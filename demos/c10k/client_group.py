@@ -98,8 +98,7 @@ class Summary:
             lost = g.total("lost")
             if lost:
                 more += f", {lost:,} closed by the server"
-            log(f"client: {state[0]:,} connected{more}, "
-                f"{plural(g.total('addresses'), 'address')}")
+            log(f"client: {state[0]:,} connected{more}")
             self.shown = state
         done = [t for _, t in g.reported("done")]
         if len(done) < n:

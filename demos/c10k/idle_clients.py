@@ -111,6 +111,7 @@ class IdleClients:
     def stop(self, exc):
         """A limit stopped the ramp: say which one, then hold."""
         if self.wall is None:
+            self.abandon()
             code = getattr(exc, "errno", None)
             if code in (errno.ECONNREFUSED, errno.ECONNRESET):
                 self.wall = (f"{errno.errorcode[code]}, the server stopped "
@@ -128,6 +129,15 @@ class IdleClients:
     def holding(self):
         return self.connected - self.lost
 
+    def abandon(self):
+        """Close the connects still in flight: past a wall they are not
+        going to be held, and a dropped SYN is retried for seconds."""
+        for key in list(self.selector.get_map().values()):
+            if key.data == self.on_connect:
+                self.selector.unregister(key.fileobj)
+                key.fileobj.close()
+                self.connecting -= 1
+
     def probe(self):
         """After a wall: one byte on each connection. A connection the
         server never accepted (its listener closed with the handshake still
@@ -142,6 +152,8 @@ class IdleClients:
 
     def run_once(self, timeout):
         for key, mask in self.selector.select(timeout):
+            if key.fileobj.fileno() < 0:
+                continue  # closed by a callback before it (abandon)
             callback = key.data
             callback(key.fileobj)
 
