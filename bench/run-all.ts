@@ -9,6 +9,7 @@ const BENCHES = [
   { file: 'cli-startup.ts', what: 'how fast each command starts, as a ratio to node itself' },
   { file: 'metrics-cost.ts', what: 'what sampling 10,000 threads or sockets at 4 Hz costs' },
   { file: 'c10k-memory.ts', what: 'memory per idle connection for each server model at 1k, 5k, 10k' },
+  { file: 'c100k.ts', what: 'asyncio and threads at 10,000 in one process and 100,000 in several: ramp, memory, Stop' },
 ];
 
 const only = process.argv.slice(2);
