@@ -74,7 +74,9 @@ def result(plan, notes):
 def stop(*procs):
     """SIGTERM, then SIGKILL whatever is still there after half a second."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C: no traceback
+        # A second Ctrl-C: no traceback. (A handler that does nothing, not
+        # SIG_IGN: a signal on its way as SIG_IGN is set raises OSError.)
+        signal.signal(sig, lambda signum, frame: None)
     for p in procs:
         if p and p.poll() is None:
             p.terminate()

@@ -101,7 +101,6 @@ class Group:
         except KeyboardInterrupt:
             return 0
         finally:
-            quiet_exit()
             self.stop()
 
     def stop(self):
@@ -120,18 +119,17 @@ class Group:
 
 def ask_to_stop():
     """SIGTERM, SIGHUP and SIGINT raise KeyboardInterrupt: the group then
-    ends its members before it exits. Once: Stop sends more than one."""
+    ends its members before it exits. Once: Stop sends more than one (Ctrl-C,
+    then SIGTERM), and the ones after are let go. (The handler stays: setting
+    SIG_IGN while a signal is on its way makes Python raise OSError.)"""
+    stopping = []
+
     def interrupt(signum, frame):
-        quiet_exit()
-        raise KeyboardInterrupt
+        if not stopping:
+            stopping.append(signum)
+            raise KeyboardInterrupt
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, interrupt)
-
-
-def quiet_exit():
-    """A second signal while stopping must not print a traceback."""
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)
 
 
 def every(seconds):
