@@ -279,11 +279,10 @@ class Meter:
         state = (self.count, threading.active_count())
         if state != self.reported:
             self.reported = state
-            # time.time(): the group adds up processes, on one clock
-            first = self.first and time.time() - (time.monotonic() - self.first)
-            last = self.last and time.time() - (time.monotonic() - self.last)
-            send_report(n=state[0], threads=state[1], first=first, last=last,
-                        grew=rss_bytes() - self.rss0)
+            # time.monotonic() is one clock for the whole machine (Linux,
+            # macOS): the group compares its processes' times
+            send_report(n=state[0], threads=state[1], first=self.first,
+                        last=self.last, grew=rss_bytes() - self.rss0)
 
 
 def send_report(**fields):

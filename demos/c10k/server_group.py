@@ -95,7 +95,7 @@ class Summary:
 
 
 def time_since(t):
-    return time.time() - t  # members report times on this clock
+    return time.monotonic() - t  # members report times on this clock
 
 
 def main():
