@@ -66,10 +66,14 @@ export function runLocal(opts: LocalRunOptions): LocalRun {
   return {
     session,
     finished,
-    stop: () => session.stop('stopped').then(() => finished),
+    // The meters stop first: a run ends with its last live reading, not with its teardown
+    // (a server group's workers take seconds to close 100,000 sockets, while its first
+    // process, the one followed, waits for them).
+    stop: () => (meter?.stop() ?? Promise.resolve()).then(() => session.stop('stopped')).then(() => finished),
     interrupt: (graceMs = INTERRUPT_GRACE_MS) => {
       if (!interrupted) {
         interrupted = true;
+        void meter?.stop();
         session.write('\x03');
         setTimeout(() => void session.stop('stopped'), graceMs).unref();
       }

@@ -113,6 +113,16 @@ describe('the static site', () => {
     const box = await page.$eval('#chat-asyncio', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
     expect(box.width).toBeLessThanOrEqual(390);
     expect(box.width).toBeGreaterThan(300);
+    // Side-by-side terminals stack, each keeping its height (they were squeezed to 1 px),
+    // and their compared meters stay below them.
+    for (const id of ['c10k-threads', 'c10k-asyncio', 'c100k-threads', 'c100k-asyncio']) {
+      await page.$eval(`#${id}`, (el) => el.scrollIntoView({ block: 'center' }));
+      await page.waitForFunction((sel) => document.querySelector(sel)?.querySelector('.xterm-screen') !== null, `#${id}`, { timeout: 10_000 });
+      const h = await page.$eval(`#${id}`, (el) => el.getBoundingClientRect().height);
+      expect(h, `#${id} height on a phone`).toBeGreaterThan(50);
+    }
+    const meters = await page.$eval('[data-terminals="c100k-threads c100k-asyncio"]', (el) => el.getBoundingClientRect().height);
+    expect(meters).toBeGreaterThan(50);
     await page.close();
   });
 });

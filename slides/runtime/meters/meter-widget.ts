@@ -30,6 +30,7 @@ class Column {
   run: { demo: string; variant: string; live: boolean } | undefined;
   private t0 = 0;
   private readonly tiles: Record<string, Tile> = {};
+  private readonly head: HTMLElement;
 
   constructor(
     readonly label: string,
@@ -38,7 +39,7 @@ class Column {
     this.el = document.createElement('div');
     this.el.className = 'lm-column';
     this.el.style.setProperty('--lm-color', color);
-    const head = document.createElement('div');
+    const head = (this.head = document.createElement('div'));
     head.className = 'lm-label';
     head.textContent = label;
     const grid = document.createElement('div');
@@ -72,6 +73,7 @@ class Column {
     this.xs.length = this.rss.length = this.conns.length = 0;
     this.latest = undefined;
     this.t0 = 0;
+    this.head.textContent = this.label;
     for (const t of Object.values(this.tiles)) t.value.textContent = '—';
     this.el.dataset.state = 'running';
   }
@@ -89,6 +91,8 @@ class Column {
     this.tiles.fds!.value.textContent = formatCount(s.fds);
     this.tiles.cpu!.value.textContent = formatPercent(s.cpuPercent);
     this.tiles.conns!.value.textContent = formatCount(s.connections);
+    // A group of processes (a server on several processes) is summed: say how many.
+    this.head.textContent = s.processes > 1 ? `${this.label} · ${formatCount(s.processes)} processes` : this.label;
     const d = this.el.dataset;
     d.rssBytes = String(s.rssBytes);
     d.threads = String(s.threads);
