@@ -20,6 +20,8 @@ export interface ProcStat {
   /** R, S, D, Z, X, T, t, I, ... */
   state: string;
   ppid: number;
+  /** process group id */
+  pgrp: number;
   /** clock ticks (CLK_TCK per second) */
   utime: number;
   stime: number;
@@ -44,6 +46,7 @@ export function parseProcStat(text: string): ProcStat | null {
     comm: text.slice(open + 1, close),
     state: f[0] ?? '?',
     ppid: num(1),
+    pgrp: num(2),
     utime: num(11),
     stime: num(12),
     numThreads: num(17),

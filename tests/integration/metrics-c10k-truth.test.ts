@@ -164,13 +164,7 @@ function expectTruthful(cols: Column[]): void {
 describe.skipIf(process.platform !== 'linux')('c10k meters against /proc (threads and asyncio at 10,000, side by side)', () => {
   let burner: ChildProcess | undefined;
   afterAll(() => {
-    if (burner?.pid) {
-      try {
-        process.kill(burner.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    burner?.kill('SIGKILL'); // Node signals only a child it has not reaped: never a reused pid
     killEverything();
     console.log(
       `c10k truth, largest disagreement over all cases: quiet: connections ${pct(overall.quiet.connections)}, RSS ${pct(overall.quiet.rss)}, threads ${overall.quiet.threads}; ` +
@@ -190,7 +184,7 @@ describe.skipIf(process.platform !== 'linux')('c10k meters against /proc (thread
     try {
       expectTruthful(await runPair('loaded'));
     } finally {
-      process.kill(burner.pid!, 'SIGKILL');
+      burner.kill('SIGKILL');
       burner = undefined;
     }
   }, 90_000);
