@@ -21,7 +21,16 @@ export interface RunHandler {
   lost(reason: string): void;
 }
 
-export class DemoSocket {
+/** What a live source needs of the socket its runs go over. */
+export interface RunSocket {
+  openRun(handler: RunHandler): number;
+  closeRun(id: number): void;
+  send(msg: ClientMessage): void;
+  input(run: number, data: string): void;
+  welcomed(): Promise<WelcomeMessage>;
+}
+
+export class DemoSocket implements RunSocket {
   private ws: WebSocket | undefined;
   private readonly queue: (string | Uint8Array)[] = [];
   private readonly handlers = new Map<number, RunHandler>();

@@ -3,7 +3,7 @@
 import type { ServerMessage } from '../../../shared/wire.js';
 import { SourceBase, type DemoRequest, type DemoSource } from './demo-source.js';
 import type { Provenance } from './run-events.js';
-import { pageSocket, type DemoSocket } from './demo-socket.js';
+import { pageSocket, type RunSocket } from './demo-socket.js';
 
 export class LiveSource extends SourceBase implements DemoSource {
   readonly provenance: Provenance = { kind: 'live' };
@@ -14,7 +14,7 @@ export class LiveSource extends SourceBase implements DemoSource {
 
   constructor(
     request: DemoRequest,
-    private readonly socket: DemoSocket = pageSocket(),
+    private readonly socket: RunSocket = pageSocket(),
   ) {
     super(request);
   }
