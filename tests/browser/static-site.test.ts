@@ -82,6 +82,15 @@ describe('the static site', () => {
     });
     const early = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
     expect(early).not.toMatch(/3 requests in/);
+    // Dragged to its far right (which the range's step may round short of the end): the end,
+    // with the run's conclusion on screen.
+    await page.$eval(`${term} .lt-seek`, (el) => {
+      const input = el as HTMLInputElement;
+      input.value = input.max;
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.waitForSelector(`${term}[data-state="exited"]`);
+    expect(await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text())).toMatch(/3 requests in[\s\S]*exited normally/);
     await page.close();
   });
 
