@@ -57,6 +57,6 @@ describe('a flood of output', () => {
     await page.waitForSelector('#flood[data-state="exited"]', { timeout: 10_000 });
     expect(Date.now() - t1).toBeLessThan(10_000);
     expect(await page.$eval('#flood', (el) => (el as HTMLElement).liveTerminal!.text())).toMatch(/exited with code 130/);
-    expect(server.limits.count).toBe(0);
+    expect(server.runs.count).toBe(0);
   });
 });

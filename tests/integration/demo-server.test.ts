@@ -66,7 +66,7 @@ describe('running a demo', () => {
     c.ws.terminate();
     expect(await waitGone(pids, 2000)).toEqual([]);
     // The session's place is given back once the server has seen the exit (a moment after).
-    await expect.poll(() => fixtures().limits.count, { timeout: 3000 }).toBe(0);
+    await expect.poll(() => fixtures().runs.count, { timeout: 3000 }).toBe(0);
   });
 
   it('ends a session at its wall-clock limit', async () => {
@@ -81,7 +81,7 @@ describe('running a demo', () => {
   });
 });
 
-describe('bad input gets a clear error and the connection keeps working', () => {
+describe('bad input gets a clear error and the page socket keeps working', () => {
   it.each([
     ['not JSON', '{nope', /not valid JSON/],
     ['an unknown type', JSON.stringify({ type: 'launch', session: 1 }), /unknown message type "launch".*start, stop, resize, ack/],
@@ -129,7 +129,7 @@ describe('bad input gets a clear error and the connection keeps working', () => 
     await c.close();
   });
 
-  it('closes a connection that sends more than maxPayload, and only that one', async () => {
+  it('closes a page socket that sends more than maxPayload, and only that one', async () => {
     const a = await TestClient.connect(project().port);
     const b = await TestClient.connect(project().port);
     const closed = new Promise<number>((r) => a.ws.once('close', (code) => r(code)));
@@ -176,7 +176,7 @@ describe('the WebSocket upgrade is checked before any session exists', () => {
   it('refuses a foreign Origin with 403', async () => {
     await expect(TestClient.connect(project().port, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
     expect(await upgradeStatus(project().port, { Origin: 'http://localhost.evil.example', 'Sec-WebSocket-Protocol': 'what-is-async.v1' })).toBe(403);
-    expect(project().connectionCount()).toBe(0);
+    expect(project().pageSocketCount()).toBe(0);
   });
 
   it('refuses a request with no Origin', async () => {

@@ -5,7 +5,7 @@ import { startTestServer, FIXTURE_DEMOS } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { waitGone, killAll } from '../helpers/processes.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
-import { HIGH_WATER } from '../../server/session/pty-session.js';
+import { HIGH_WATER } from '../../server/run/run-consumer.js';
 
 let server: DemoServer;
 const started: number[] = [];

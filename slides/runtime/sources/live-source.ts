@@ -23,6 +23,8 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
           return;
         }
         if (msg.type === 'started') running = true;
+        // A step the run reached: it does not end the session (nothing shows it live yet).
+        if (msg.type === 'marker') return;
         if (msg.type === 'metrics') {
           if (this.session === id) this.emit('metrics', msg);
           return;
