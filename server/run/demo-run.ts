@@ -60,7 +60,7 @@ export class DemoRun implements ConsumerHost {
   private readonly meter: SessionMeter | undefined;
   private readonly screen: ScreenState | undefined;
   private readonly consumers = new Set<RunConsumer>();
-  private paceSetter: RunConsumer | undefined;
+  private pacer: RunConsumer | undefined;
   private readonly holds = new Set<HoldReason>();
   private readonly history = new MetricsHistory();
   private readonly markersSeen: (RunMarker & { at: number })[] = [];
@@ -123,6 +123,11 @@ export class DemoRun implements ConsumerHost {
     return this.markersSeen;
   }
 
+  /** The consumer that sets the run's pace (its acknowledgements pause the PTY), if any. */
+  get paceSetter(): RunConsumer | undefined {
+    return this.pacer;
+  }
+
   get consumerCount(): number {
     return this.consumers.size;
   }
@@ -139,11 +144,11 @@ export class DemoRun implements ConsumerHost {
    */
   subscribe(sink: RunSink, opts: { role: ConsumerRole }): RunConsumer {
     if (this.exitInfo) throw new Error('this run has ended');
-    if (opts.role === 'pace-setter' && this.paceSetter) throw new Error('this run already has a pace-setter');
+    if (opts.role === 'pace-setter' && this.pacer) throw new Error('this run already has a pace-setter');
     if (opts.role === 'follower' && !this.screen) throw new Error('this run keeps no screen state, so it takes no followers');
     const consumer = new RunConsumer(opts.role, sink, this);
     this.consumers.add(consumer);
-    if (opts.role === 'pace-setter') this.paceSetter = consumer;
+    if (opts.role === 'pace-setter') this.pacer = consumer;
     if (this.stats.outputBytes > 0) {
       if (!this.screen) throw new Error('this run keeps no screen state: subscribe before its first output');
       this.sendScreen(consumer, 'join');
@@ -171,6 +176,8 @@ export class DemoRun implements ConsumerHost {
 
   /** Ends the whole process tree at once; resolves with the exit once everyone was told. */
   stop(reason: ExitReason = 'stopped'): Promise<RunExit> {
+    // The meter first: a run ends on its last live reading, not on readings of its teardown.
+    void this.meter?.stop();
     void this.pty.stop(reason);
     return this.done;
   }
@@ -182,6 +189,7 @@ export class DemoRun implements ConsumerHost {
   interrupt(graceMs = INTERRUPT_GRACE_MS): Promise<RunExit> {
     if (!this.interrupted && !this.exitInfo) {
       this.interrupted = true;
+      void this.meter?.stop();
       this.pty.write('\x03');
       this.interruptTimer = setTimeout(() => void this.pty.stop('stopped'), graceMs);
       this.interruptTimer.unref();
@@ -261,7 +269,7 @@ export class DemoRun implements ConsumerHost {
   // ---- flow control (ConsumerHost) --------------------------------------------
 
   flowChanged(c: RunConsumer): void {
-    if (c === this.paceSetter) {
+    if (c === this.pacer) {
       this.setHold('acks', c.windowFull);
       this.setHold('socket', c.transportCongested);
     } else if (c.state === 'behind' && !c.blocked && !this.exitInfo) {
@@ -271,8 +279,8 @@ export class DemoRun implements ConsumerHost {
 
   leave(c: RunConsumer): void {
     this.consumers.delete(c);
-    if (c === this.paceSetter) {
-      this.paceSetter = undefined;
+    if (c === this.pacer) {
+      this.pacer = undefined;
       this.setHold('acks', false);
       this.setHold('socket', false);
     }
