@@ -136,7 +136,7 @@ describe('doctor on a copy of the project', () => {
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), 'wia-project-'));
     dirs.push(copy);
-    for (const part of ['bin', 'server', 'demos', 'slides/chapters', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+    for (const part of ['bin', 'server', 'shared', 'demos', 'slides/chapters', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     // The thread slide's 10,000 threads depend on how many threads the rest of this shared
     // machine runs (pid_max); capped at 1,000 in the copy, "Ready" depends on doctor alone.
@@ -190,16 +190,16 @@ describe('doctor on a copy of the project', () => {
     appendFileSync(join(demos(), 'hello', 'slow_line_server.py'), '\n# changed after the recording\n');
     // busy-wait: no fingerprint; its source is now newer than its recordings.
     utimesSync(join(demos(), 'busy-wait', 'select_wait.py'), new Date(), new Date());
-    // races/threads: gone.
-    rmSync(rec('races', 'threads.cast'));
+    // races/threads at the slide's rounds: gone.
+    rmSync(rec('races', 'threads@rounds=3.cast'));
     // An old recording of parameters no slide sets.
     cpSync(rec('busy-wait', 'busy.cast'), rec('busy-wait', 'busy@delay=9.cast'));
 
     const { code, report, check } = await doctorJson(['--port', '0'], {}, copy);
     expect(code).toBe(1);
     expect(report.ready).toBe(false);
-    expect(check('recordings')).toMatchObject({ status: 'fail', detail: '1 of the 34 the slides replay are missing or unreadable' });
-    expect(check('recordings').items).toEqual(['races/threads (13-vs-threads.html #races-threads): no threads.cast']);
+    expect(check('recordings')).toMatchObject({ status: 'fail', detail: '1 of the 37 the slides replay are missing or unreadable' });
+    expect(check('recordings').items).toEqual(['races/threads@rounds=3 (13-vs-threads.html #races-threads): no threads@rounds=3.cast']);
     expect(check('recordings').fix).toBe('re-record: "npm run record -- races threads"');
 
     const stale = check('recordings-current');
@@ -210,7 +210,7 @@ describe('doctor on a copy of the project', () => {
       expect.stringMatching(/^hello: selectors — hello\/slow_line_server\.py modified \d{4}-\d\d-\d\d; recording modified 2026-06-01$/) as string,
       expect.stringMatching(/^busy-wait: busy, select — busy-wait\/select_wait\.py modified \d{4}-\d\d-\d\d; recording modified 2026-06-01$/) as string,
     ]);
-    expect(stale.detail).toBe('4 of 33 are older than their demo\'s sources, by source fingerprint and file times (recordings made before record wrote a source fingerprint): a replay shows what older code did');
+    expect(stale.detail).toBe('4 of 36 are older than their demo\'s sources, by source fingerprint and file times (recordings made before record wrote a source fingerprint): a replay shows what older code did');
     expect(stale.fix).toBe('re-record with "npm run record -- <demo> [variant]" for: hello, busy-wait (or "npm run record" for all)');
     expect(check('recordings-unused').items).toEqual(['busy-wait/recordings/busy@delay=9.cast']);
   });
