@@ -30,6 +30,8 @@ export interface DemoRunOptions {
   screen?: (cols: number, rows: number, onBacklog: (backlogged: boolean) => void) => ScreenState;
   /** An error of the PTY itself (not of the program): the run ends as usual. */
   onPtyError?: (err: Error) => void;
+  /** A consumer's sink threw: that consumer is dropped, the run and the others go on. */
+  onConsumerError?: (err: unknown) => void;
 }
 
 export interface RunStats {
@@ -71,9 +73,11 @@ export class DemoRun implements ConsumerHost {
   private interrupted = false;
   private exitInfo: RunExit | undefined;
   private resolveDone!: (exit: RunExit) => void;
+  private readonly onConsumerError: (err: unknown) => void;
 
   constructor(opts: DemoRunOptions) {
     this.plan = opts.plan;
+    this.onConsumerError = opts.onConsumerError ?? ((err) => console.error('demo run: a consumer failed:', err));
     this.done = new Promise((r) => (this.resolveDone = r));
     this.steps = new StepMarkers(opts.plan.steps ?? []);
     this.pty = new PtySession({
@@ -286,6 +290,11 @@ export class DemoRun implements ConsumerHost {
     }
   }
 
+  sinkFailed(c: RunConsumer, err: unknown): void {
+    c.close();
+    this.onConsumerError(err);
+  }
+
   private setHold(reason: HoldReason, on: boolean): void {
     if (on === this.holds.has(reason)) return;
     if (on) {
@@ -304,7 +313,7 @@ export class DemoRun implements ConsumerHost {
     clearTimeout(this.limit);
     clearTimeout(this.interruptTimer);
     const final: RunExit = this.interrupted && exit.reason === 'exited' ? { ...exit, reason: 'stopped' } : exit;
-    await this.meter?.stop(); // its last reading comes before the exit
+    await this.meter?.stop().catch(() => undefined); // its last reading comes before the exit
     // A last line without a newline may still be a step.
     const tail = this.decoder.decode();
     for (const step of this.steps.feed(`${tail}\n`)) this.mark(step, this.now());

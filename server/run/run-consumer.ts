@@ -24,6 +24,8 @@ export type RunSink = (event: ConsumerEvent) => void;
 export interface ConsumerHost {
   flowChanged(consumer: RunConsumer): void;
   leave(consumer: RunConsumer): void;
+  /** Its sink threw: a bug of the consumer's, which must not end the run nor the others. */
+  sinkFailed(consumer: RunConsumer, err: unknown): void;
 }
 
 export class RunConsumer {
@@ -107,6 +109,10 @@ export class RunConsumer {
         this.host.flowChanged(this);
       }
     }
-    this.sink(event);
+    try {
+      this.sink(event);
+    } catch (err) {
+      this.host.sinkFailed(this, err);
+    }
   }
 }

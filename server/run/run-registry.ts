@@ -15,6 +15,7 @@ export interface StartRun {
   rows: number;
   sampleHz: number;
   onPtyError?: (err: Error) => void;
+  onConsumerError?: (err: unknown) => void;
 }
 
 export class RunRegistry {

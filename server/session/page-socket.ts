@@ -161,6 +161,7 @@ export class PageSocket {
         rows: msg.rows,
         sampleHz: this.sampleHz,
         onPtyError: (err) => this.incidents.record(err, `the PTY of demo "${plan.demo}"`),
+        onConsumerError: (err) => this.incidents.record(err, `forwarding demo "${plan.demo}" to a page`),
       });
     } catch (err) {
       return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);

@@ -7,8 +7,8 @@ import { ScreenState, BACKLOG_HIGH, BACKLOG_LOW } from '../../server/run/screen-
 import type { MeterReading } from '../../server/run/run-events.js';
 import { headlessTerminal, visibleText } from '../helpers/drawing-consumer.js';
 
-function host(): ConsumerHost & { changes: number; left: number } {
-  const h = { changes: 0, left: 0, flowChanged: () => void h.changes++, leave: () => void h.left++ };
+function host(): ConsumerHost & { changes: number; left: number; failed: unknown[] } {
+  const h = { changes: 0, left: 0, failed: [] as unknown[], flowChanged: () => void h.changes++, leave: () => void h.left++, sinkFailed: (_c: RunConsumer, err: unknown) => void h.failed.push(err) };
   return h;
 }
 const output = (n: number) => ({ type: 'output' as const, at: 0, bytes: Buffer.alloc(n) });
@@ -32,6 +32,15 @@ describe('a consumer’s window', () => {
     c.close();
     c.close();
     expect(h.left).toBe(1);
+  });
+
+  it('a sink that throws is reported to the run, not thrown into it', () => {
+    const h = host();
+    const c = new RunConsumer('follower', () => {
+      throw new Error('a bug of the consumer');
+    }, h);
+    expect(() => c.deliver(output(10))).not.toThrow();
+    expect(h.failed).toEqual([new Error('a bug of the consumer')]);
   });
 });
 
