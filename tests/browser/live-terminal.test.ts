@@ -148,11 +148,11 @@ describe('the deck in a browser', () => {
     await page.waitForSelector(`${sel}[data-state="idle"]`);
     await page.click(`${sel} button[data-action="run"]`);
     await page.waitForSelector(`${sel}[data-state="running"]`);
-    expect(server.limits.count).toBe(1);
+    expect(server.runs.count).toBe(1);
     await page.close();
     const deadline = Date.now() + 5000;
-    while (server.limits.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(server.limits.count).toBe(0);
+    while (server.runs.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(server.runs.count).toBe(0);
     expect(consoleErrors.join("\n")).toBe("");
   });
 });
