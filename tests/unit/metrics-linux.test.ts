@@ -32,6 +32,7 @@ describe('procfs parsers', () => {
       comm: 'py (x) y',
       state: 'R',
       ppid: 25489,
+      pgrp: 25489,
       utime: 4,
       stime: 2,
       numThreads: 4,
