@@ -10,5 +10,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     globalSetup: ['tests/global-setup.ts'],
+    // Each worker marks its children, so clean-up never signals a reused pid.
+    setupFiles: ['tests/setup/worker-marker.ts'],
   },
 });

@@ -87,11 +87,11 @@ try {
       }
       if (toEnd) {
         await page
-          .waitForFunction(() => [...document.querySelectorAll<HTMLElement>('section.present .live-terminal')].every((t) => t.liveTerminal?.source.replay), null, { timeout: 10_000 })
+          .waitForFunction(() => [...document.querySelectorAll<HTMLElement>('section.present .live-terminal')].every((t) => t.liveTerminal?.source?.controls), null, { timeout: 10_000 })
           .catch(() => undefined);
         await page.evaluate(() => {
           for (const t of document.querySelectorAll<HTMLElement>('section.present .live-terminal')) {
-            const replay = t.liveTerminal?.source.replay;
+            const replay = t.liveTerminal?.source?.controls;
             if (!replay) continue;
             t.liveTerminal!.run();
             replay.seek(replay.duration);

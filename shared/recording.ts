@@ -5,7 +5,8 @@
 //   <variant>.metrics.jsonl a JSON header line, then one metrics record a line on the same
 //                           clock, and a final exit record
 // Dependency-free: the browser parses these too.
-import type { ResourceSample, ExitMessage } from './wire.js';
+import type { MeterReading } from './sample.js';
+import type { ExitMessage } from './wire.js';
 
 export interface RecordedOn {
   machine: string;
@@ -50,12 +51,9 @@ export interface MetricsHeader {
   recordedOn: RecordedOn;
 }
 
-export interface MetricsRecord {
+export interface MetricsRecord extends MeterReading {
   t: number;
   type: 'metrics';
-  sample: ResourceSample;
-  perConnectionBytes: number | null;
-  kernelBytesSinceBaseline: number;
 }
 
 export interface ExitRecord extends Pick<ExitMessage, 'code' | 'signal' | 'reason'> {
@@ -90,16 +88,38 @@ function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '');
 }
 
-/** Parses both files; throws with a plain message on a malformed one. */
-export function parseRecording(castText: string, metricsText: string): Recording {
+/** Parses a cast file alone (what the screen showed); throws with a plain message on a malformed one. */
+export function parseCast(castText: string): { header: CastHeader; events: CastEvent[] } {
   const [head, ...rest] = lines(castText);
   if (!head) throw new Error('empty recording');
   const header = JSON.parse(head) as CastHeader;
   if (header.version !== 2) throw new Error(`not an asciicast v2 recording (version ${String(header.version)})`);
-  const events = rest.map((l) => JSON.parse(l) as CastEvent);
-  const records = lines(metricsText).slice(1).map((l) => JSON.parse(l) as MetricsRecord | ExitRecord);
-  const metrics = records.filter((r): r is MetricsRecord => r.type === 'metrics');
-  const exit = records.find((r): r is ExitRecord => r.type === 'exit');
+  return { header, events: rest.map((l) => JSON.parse(l) as CastEvent) };
+}
+
+/** Parses a metrics track alone (what the meters showed, and how the run ended). */
+export function parseMetrics(metricsText: string): { header: MetricsHeader | undefined; metrics: MetricsRecord[]; exit: ExitRecord | undefined } {
+  const [head, ...rest] = lines(metricsText);
+  const records = rest.map((l) => JSON.parse(l) as MetricsRecord | ExitRecord);
+  return {
+    header: head ? (JSON.parse(head) as MetricsHeader) : undefined,
+    metrics: records.filter((r): r is MetricsRecord => r.type === 'metrics'),
+    exit: records.find((r): r is ExitRecord => r.type === 'exit'),
+  };
+}
+
+/** The text a cast's output events add up to, in order. */
+export function castOutput(events: readonly CastEvent[]): string {
+  return events
+    .filter((e) => e[1] === 'o')
+    .map((e) => e[2])
+    .join('');
+}
+
+/** Parses both files; throws with a plain message on a malformed one. */
+export function parseRecording(castText: string, metricsText: string): Recording {
+  const { header, events } = parseCast(castText);
+  const { metrics, exit } = parseMetrics(metricsText);
   const duration = Math.max(events.at(-1)?.[0] ?? 0, metrics.at(-1)?.t ?? 0, exit?.t ?? 0);
   return { header, events, metrics, exit, duration };
 }

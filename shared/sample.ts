@@ -53,3 +53,18 @@ export interface ResourceSample {
    */
   kernelBytesDelta: number;
 }
+
+/**
+ * What a meter shows at one moment: a sample of the process under test and what is derived
+ * from the run so far. Live runs send it in a metrics message; recordings keep it, one a line.
+ */
+export interface MeterReading {
+  sample: ResourceSample;
+  /**
+   * RSS added per connection added since the baseline (the latest sample before load);
+   * null until enough connections were added for the quotient to mean something.
+   */
+  perConnectionBytes: number | null;
+  /** Machine-wide kernel memory (Slab + KernelStack + PageTables) added since the baseline. */
+  kernelBytesSinceBaseline: number;
+}

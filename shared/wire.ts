@@ -6,9 +6,9 @@
 // Hot path (terminal bytes) travels in binary frames: [opcode u8][session u32 BE][payload].
 // Control travels as small JSON text frames.
 
-import type { ResourceSample } from './sample.js';
+import type { MeterReading, ResourceSample } from './sample.js';
 
-export type { ResourceSample };
+export type { MeterReading, ResourceSample };
 
 export const PROTOCOL = 'what-is-async.v1';
 export const WS_PATH = '/ws';
@@ -88,17 +88,9 @@ export interface ErrorMessage {
   message: string;
 }
 /** A resource sample of the session's process under test, a few times a second. */
-export interface MetricsMessage {
+export interface MetricsMessage extends MeterReading {
   type: 'metrics';
   session: number;
-  sample: ResourceSample;
-  /**
-   * RSS added per connection added since the baseline (the latest sample before load);
-   * null until enough connections were added for the quotient to mean something.
-   */
-  perConnectionBytes: number | null;
-  /** Machine-wide kernel memory (Slab + KernelStack + PageTables) added since the baseline. */
-  kernelBytesSinceBaseline: number;
   /** The followed process: the session's root, or the one the manifest marks as under test. */
   underTest: { pid: number; match: string | null };
 }

@@ -5,6 +5,7 @@ server_selectors.py) and the load generator (idle_clients.py) use these, so
 the samples themselves show only what differs: how each holds connections.
 """
 import errno
+import json
 import os
 import resource
 import signal
@@ -131,6 +132,43 @@ def thread_ceiling_line(threads):
             f"{maps_max:,} stops this process near {int(maps_max / per):,} threads")
 
 
+def thread_pool():
+    """The machine's pool of threads: (in use now, size, its name), or None.
+
+    On Linux every thread takes a pid, from one pool for the whole machine:
+    kernel.pid_max (and kernel.threads-max) bound all processes together.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open("/proc/loadavg") as f:
+            in_use = int(f.read().split()[3].split("/")[1])  # threads now
+    except (OSError, ValueError, IndexError):
+        return None
+    pids = (sysctl("kernel.pid_max") or [None])[0]
+    tmax = (sysctl("kernel.threads-max") or [None])[0]
+    sizes = [(n, name) for n, name in ((pids, "kernel.pid_max"),
+                                       (tmax, "kernel.threads-max")) if n]
+    if not sizes:
+        return None
+    size, name = min(sizes)
+    return in_use, size, name
+
+
+def spare_threads(size):
+    """How much of the machine's thread pool a demo leaves to everything else."""
+    return max(1000, size // 10)
+
+
+def pool_wall(in_use, size, name):
+    """The thread pool's wall, in plain words."""
+    what = "pids" if name == "kernel.pid_max" else "threads"
+    return (f"{name}: {size:,} {what} for the whole machine\n"
+            f"every thread takes one; {in_use:,} in use: stopped "
+            f"{size - in_use:,} short,\n"
+            "so that the machine can still start processes")
+
+
 def stack_line():
     """How big each thread's stack is: reserved address space, not memory."""
     size = threading.stack_size()  # 0: the platform's default
@@ -198,13 +236,15 @@ def plural(n, word):
 class Meter:
     """Counts a server's connections; prints progress, then a conclusion."""
 
-    def __init__(self):
+    def __init__(self, report=False):
         self.lock = threading.Lock()  # threads open and close concurrently
         self.count = 0
         self.first = self.last = None  # times of the first and latest change
         self.shown, self.next_print, self.concluded = 0, 0.0, True
         self.wall = None
         self.rss0 = rss_bytes()  # before any load: the baseline
+        # One of several processes (server_group.py): report to it instead.
+        self.report, self.reported, self.parent = report, None, os.getppid()
 
     def opened(self):
         with self.lock:
@@ -222,6 +262,8 @@ class Meter:
         """A limit stopped the ramp: say which, and hold what we have."""
         if self.wall is None:
             self.wall, *details = describe_wall(exc).split("\n")
+            if self.report:
+                return send_report(wall=[self.wall, *details])
             log(f"server: WALL: {self.wall}")
             for line in details:
                 log(f"server:   {line}")
@@ -229,6 +271,8 @@ class Meter:
 
     def tick(self):
         """Call a few times a second from the server's loop."""
+        if self.report:
+            return self.tick_report()
         now, n = time.monotonic(), self.count
         threads = plural(threading.active_count(), "thread")
         if n != self.shown and now >= self.next_print:
@@ -245,6 +289,26 @@ class Meter:
             log(f"server: ramp {self.last - self.first:.2f} s; RSS "
                 f"+{grew / 2**20:.1f} MiB = {grew / n / 1024:.1f} KiB "
                 "per connection")
+
+    def tick_report(self):
+        """One of a group: tell server_group.py what changed; end with it."""
+        if os.getppid() != self.parent:  # the group's process is gone
+            os._exit(0)
+        state = (self.count, threading.active_count())
+        if state != self.reported:
+            self.reported = state
+            # time.monotonic() is one clock for the whole machine (Linux,
+            # macOS): the group compares its processes' times
+            send_report(n=state[0], threads=state[1], first=self.first,
+                        last=self.last, grew=rss_bytes() - self.rss0)
+
+
+def send_report(**fields):
+    """A progress report for a group's process: one line, "@" and JSON."""
+    try:
+        print("@" + json.dumps(fields), flush=True)
+    except BrokenPipeError:  # the group's process is gone: so are we
+        os._exit(0)
 
 
 # --- command line ---------------------------------------------------------
@@ -265,6 +329,12 @@ def server_args(description, extra=None):
     parser.add_argument("--t0", type=float, default=0,
                         help="time 0 of the [s] stamps, seconds since the "
                              "epoch (default: now)")
+    parser.add_argument("--reuse-port", action="store_true",
+                        help="share the port with other processes "
+                             "(SO_REUSEPORT: the kernel spreads connections)")
+    parser.add_argument("--report", action="store_true",
+                        help="one of several processes: print progress as "
+                             "reports for server_group.py")
     if extra:
         extra(parser)
     args = parser.parse_args()

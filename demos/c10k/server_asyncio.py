@@ -10,7 +10,7 @@ import errno
 import os
 
 from c10k_common import (BACKLOG, Meter, die_on_signals, fd_limit_line, log,
-                         server_args)
+                         raise_fd_limit, server_args)
 
 meter = Meter()
 
@@ -31,7 +31,8 @@ class Idle(asyncio.Protocol):
 async def main(args):
     loop = asyncio.get_running_loop()
     server = await loop.create_server(Idle, args.host, args.port,
-                                      backlog=BACKLOG)
+                                      backlog=BACKLOG,
+                                      reuse_port=args.reuse_port or None)
 
     def on_error(loop, context):
         """asyncio reports a failed accept() here: that is our wall."""
@@ -56,7 +57,11 @@ async def main(args):
 if __name__ == "__main__":
     args = server_args(__doc__)
     die_on_signals()
-    log(f"server: {fd_limit_line()}")
+    meter.report = args.report  # one of several: server_group.py speaks
+    if args.report:
+        raise_fd_limit()
+    else:
+        log(f"server: {fd_limit_line()}")
     try:
         asyncio.run(main(args))
     except KeyboardInterrupt:

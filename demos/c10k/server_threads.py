@@ -13,8 +13,9 @@ import threading
 import time
 
 from c10k_common import (BACKLOG, Meter, die_on_signals, fd_limit_line, log,
-                         server_args, stack_line, thread_ceiling_line,
-                         thread_limits_line)
+                         pool_wall, raise_fd_limit, server_args, spare_threads,
+                         stack_line, thread_ceiling_line, thread_limits_line,
+                         thread_pool)
 
 
 def serve(conn, meter):
@@ -48,14 +49,18 @@ def main():
     if args.stack_kib:
         threading.stack_size(args.stack_kib * 1024)
     die_on_signals()  # not KeyboardInterrupt: it would wait for the GIL
-    log(f"server: {fd_limit_line()}")
-    log(f"server: {thread_limits_line()}")
-    log(f"server: {stack_line()}")
-    log(f"server: thread cap {args.max_threads:,} (--max-threads)")
+    if args.report:  # one of several: server_group.py speaks for us
+        raise_fd_limit()
+    else:
+        log(f"server: {fd_limit_line()}")
+        log(f"server: {thread_limits_line()}")
+        log(f"server: {stack_line()}")
+        log(f"server: thread cap {args.max_threads:,} (--max-threads)")
 
-    listener = socket.create_server((args.host, args.port), backlog=BACKLOG)
+    listener = socket.create_server((args.host, args.port), backlog=BACKLOG,
+                                    reuse_port=args.reuse_port)
     listener.settimeout(0.25)  # wake up now and then to print progress
-    meter = Meter()
+    meter = Meter(report=args.report)
     host, port = listener.getsockname()[:2]
     log(f"server: thread per connection on {host}:{port} (pid {os.getpid()})")
     ceiling_shown = False
@@ -81,6 +86,12 @@ def main():
             conn.close()
             meter.hit_wall(f"this demo's thread cap, --max-threads "
                            f"{args.max_threads:,}")
+            listener.close()
+            continue
+        pool = thread_pool() if meter.count % 16 == 0 else None
+        if pool and pool[0] >= pool[1] - spare_threads(pool[1]):
+            conn.close()  # the machine's last pids are not ours to take
+            meter.hit_wall(pool_wall(*pool))
             listener.close()
             continue
         meter.opened()

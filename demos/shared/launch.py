@@ -14,6 +14,9 @@ import threading
 import time
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# How long to wait, at the end, for the last lines the programs printed to be relayed
+# (a grandchild that keeps a pipe open must not hold the launcher forever).
+RELAY_GRACE = 3.0
 
 
 def exit_on_signals(cleanup=None):
@@ -44,6 +47,14 @@ def _start(script, args, env):
                             stdin=subprocess.DEVNULL, env=env, text=True)
 
 
+def _finish_relays(relays):
+    """Wait until every line the programs printed has been relayed: the last
+    program's --json figures come last, and must not be lost at the exit."""
+    deadline = time.monotonic() + RELAY_GRACE
+    for relay in relays:
+        relay.join(max(0.0, deadline - time.monotonic()))
+
+
 def _stop(procs):
     for proc in procs:
         if proc.poll() is None:
@@ -64,7 +75,7 @@ def run(programs):
         signal.signal(sig, _interrupt)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     env.setdefault("DEMO_T0", repr(time.time()))  # one clock for every process
-    procs, port, code = [], None, 1
+    procs, relays, port, code = [], [], None, 1
     try:
         for script, *args in programs:
             args = [port if a == "{port}" else a for a in args]
@@ -78,13 +89,18 @@ def run(programs):
                     return 1
                 port = found.group(1)
         for proc in procs:
-            threading.Thread(target=_relay, args=(proc.stdout,),
-                             daemon=True).start()
+            relays.append(threading.Thread(target=_relay, args=(proc.stdout,),
+                                           daemon=True))
+            relays[-1].start()
         code = procs[-1].wait()
     except KeyboardInterrupt:
         code = 130
     finally:
-        _stop(procs)
+        try:
+            _stop(procs)
+            _finish_relays(relays)
+        except KeyboardInterrupt:  # a second Ctrl-C while stopping
+            code = 130
     if code == 130:
         print("Stopped.", flush=True)
     return code

@@ -6,7 +6,7 @@ import { startDemoInstance } from './instance-start.js';
 import { compareTable } from './summary-table.js';
 import { UsageError } from './usage-error.js';
 import type { CliContext } from './command.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../run/run-summary.js';
 
 export const COMPARE_HELP = `Usage: what-is-async compare <demo> [variantA variantB] [--param value …] [options]
 
@@ -54,7 +54,7 @@ export async function compare(args: string[], ctx: CliContext): Promise<number> 
       title: `━━ ${m.id} · ${plan.variant} (${i + 1} of ${plans.length}): up to ${bound} s${m.steps.length ? ', or until its point is made' : ''} · ${next} ━━`,
       ctrlC: next,
       maxSeconds: bound,
-      steps: m.steps,
+      untilPointMade: true,
     });
     summaries.push(summary);
     if (aborted) return abortCode(aborted);

@@ -1,10 +1,10 @@
-// Runs one demo variant in a PTY in this process, with the same launch plan, PTY session
-// and meters the demo server uses: for `run`, `compare` and `record`.
+// Runs one demo variant in this process as a DemoRun, with this terminal as its pace-setter:
+// the PTY waits while what it printed is still being written to our own output. For `run`
+// and `compare`.
 import type { LaunchPlan } from '../session/demo-launcher.js';
-import { PtySession } from '../session/pty-session.js';
-import { SessionMeter } from '../session/session-meter.js';
-import type { MetricsMessage, ExitMessage } from '../../shared/wire.js';
-import { SummaryBuilder, type RunSummary } from './run-summary.js';
+import { DemoRun } from '../run/demo-run.js';
+import type { MeterReading, RunExit, RunMarker } from '../run/run-events.js';
+import { SummaryBuilder, type RunSummary } from '../run/run-summary.js';
 
 export interface LocalRunOptions {
   plan: LaunchPlan;
@@ -13,67 +13,56 @@ export interface LocalRunOptions {
   sampleHz: number;
   /** Called with each chunk of output; call `done` once it is written so more may follow. */
   onOutput: (bytes: Buffer, done: () => void) => void;
-  onMetrics?: (m: Omit<MetricsMessage, 'type' | 'session'>) => void;
-  onExit?: (exit: Pick<ExitMessage, 'code' | 'signal' | 'reason'>) => void;
+  onMetrics?: (m: MeterReading) => void;
+  /** A step of the demo's manifest showed in its output. */
+  onMarker?: (m: RunMarker) => void;
+  onExit?: (exit: RunExit) => void;
 }
 
 export interface LocalRun {
-  session: PtySession;
+  run: DemoRun;
   /** Resolves when the demo has ended and its whole process tree is gone. */
   finished: Promise<RunSummary>;
   stop(): Promise<RunSummary>;
-  /**
-   * Stops it as Ctrl-C in its terminal would, so it may print its closing lines, then ends
-   * whatever is left after `graceMs`. The run ends as "stopped" even if the demo exits by itself.
-   */
+  /** Ctrl-C in its terminal first, then the whole tree after a grace period (DemoRun.interrupt). */
   interrupt(graceMs?: number): Promise<RunSummary>;
 }
 
-/** How long a demo gets to finish by itself after Ctrl-C before its process tree is ended. */
-export const INTERRUPT_GRACE_MS = 1000;
-
 export function runLocal(opts: LocalRunOptions): LocalRun {
   const summary = new SummaryBuilder(opts.plan.demo, opts.plan.variant);
-  let meter: SessionMeter | undefined;
-  let interrupted = false;
   let resolve!: (s: RunSummary) => void;
   const finished = new Promise<RunSummary>((r) => (resolve = r));
-  const session = new PtySession({
-    argv: opts.plan.argv,
-    cwd: opts.plan.cwd,
-    env: opts.plan.env,
-    cols: opts.cols,
-    rows: opts.rows,
-    timeLimitMs: opts.plan.timeLimitSeconds * 1000,
-    onOutput: (bytes) => opts.onOutput(bytes, () => session.ack(bytes.byteLength)),
-    onExit: (exited) => {
-      const exit = interrupted && exited.reason === 'exited' ? { ...exited, reason: 'stopped' as const } : exited;
-      void (meter?.stop() ?? Promise.resolve()).then(() => {
-        opts.onExit?.(exit);
-        resolve(summary.finish(exit));
-      });
-    },
-  });
-  meter = new SessionMeter({
-    root: session.pid,
-    match: opts.plan.underTest?.match,
-    hz: opts.sampleHz,
-    onMetrics: (m) => {
-      summary.add(m);
-      opts.onMetrics?.(m);
-    },
-  });
-  return {
-    session,
-    finished,
-    stop: () => session.stop('stopped').then(() => finished),
-    interrupt: (graceMs = INTERRUPT_GRACE_MS) => {
-      if (!interrupted) {
-        interrupted = true;
-        session.write('\x03');
-        setTimeout(() => void session.stop('stopped'), graceMs).unref();
+  // No screen state: nobody else follows a run in the CLI, and parsing a flood twice costs CPU.
+  const run = new DemoRun({ plan: opts.plan, cols: opts.cols, rows: opts.rows, sampleHz: opts.sampleHz });
+  const self = run.subscribe(
+    (e) => {
+      switch (e.type) {
+        case 'output': {
+          const n = e.bytes.byteLength;
+          opts.onOutput(e.bytes, () => self.ack(n));
+          break;
+        }
+        case 'metrics':
+          summary.add(e.reading);
+          opts.onMetrics?.(e.reading);
+          break;
+        case 'marker':
+          opts.onMarker?.(e);
+          break;
+        case 'exit':
+          opts.onExit?.(e.exit);
+          resolve(summary.finish(e.exit));
+          break;
+        case 'screen':
+          break; // only for consumers that join later
       }
-      return finished;
     },
+    { role: 'pace-setter' },
+  );
+  return {
+    run,
+    finished,
+    stop: () => run.stop('stopped').then(() => finished),
+    interrupt: (graceMs) => run.interrupt(graceMs).then(() => finished),
   };
 }

@@ -3,11 +3,10 @@
 import type { Registry } from '../registry/registry.js';
 import type { LaunchPlan } from '../session/demo-launcher.js';
 import type { ParamValue } from '../registry/manifest.js';
-import { StepMarkers, type StepSpec } from '../session/step-markers.js';
 import { parseDemoArgs, printDemoHelp } from './demo-args.js';
 import { StatusLine, meterText } from './status-line.js';
 import { summaryTable } from './summary-table.js';
-import type { RunSummary, StopCause } from './run-summary.js';
+import type { RunSummary, StopCause } from '../run/run-summary.js';
 import { UsageError } from './usage-error.js';
 import { startDemoInstance } from './instance-start.js';
 import type { CliContext } from './command.js';
@@ -53,8 +52,8 @@ export interface RunIo {
   ctrlC?: string;
   /** Stop after this many seconds. */
   maxSeconds?: number | undefined;
-  /** Stop a few seconds after the last of these steps shows in the output: the point is made. */
-  steps?: readonly StepSpec[];
+  /** Stop a few seconds after the last of the demo's steps shows in its output: the point is made. */
+  untilPointMade?: boolean;
 }
 
 export interface TerminalRun {
@@ -80,8 +79,6 @@ export async function runInTerminal(plan: LaunchPlan, io: RunIo): Promise<Termin
   const redraw = () => last && status?.draw(meterText(label, last, (Date.now() - t0) / 1000, io.maxSeconds), hint);
 
   if (io.title) demoOut.write(tty ? `\x1b[1m${io.title}\x1b[0m\r\n` : `${io.title}\n`);
-  const steps = io.steps?.length ? new StepMarkers(io.steps) : undefined;
-  const decoder = new TextDecoder();
   const timers: NodeJS.Timeout[] = [];
 
   const { runLocal } = await import('./local-run.js');
@@ -93,11 +90,12 @@ export async function runInTerminal(plan: LaunchPlan, io: RunIo): Promise<Termin
     onOutput: (bytes, done) => {
       demoOut.write(bytes, () => done());
       status?.demoWrote(bytes);
-      if (steps?.feed(decoder.decode(bytes, { stream: true })).some((s) => s.last)) {
-        hint = `point made; moving on in ${POINT_SETTLE_SECONDS} s`;
-        redraw();
-        timers.push(setTimeout(() => stop('point-made'), POINT_SETTLE_SECONDS * 1000));
-      }
+    },
+    onMarker: (m) => {
+      if (!io.untilPointMade || !m.last) return;
+      hint = `point made; moving on in ${POINT_SETTLE_SECONDS} s`;
+      redraw();
+      timers.push(setTimeout(() => stop('point-made'), POINT_SETTLE_SECONDS * 1000));
     },
     onMetrics: (m) => {
       if (io.json) out.write(JSON.stringify({ type: 'metrics', demo: plan.demo, variant: plan.variant, perConnectionBytes: m.perConnectionBytes, ...m.sample }) + '\n');
@@ -123,11 +121,11 @@ export async function runInTerminal(plan: LaunchPlan, io: RunIo): Promise<Termin
   const stdin = process.stdin;
   const onKey = (data: Buffer) => {
     if (data.includes(0x03)) stop('ctrl-c');
-    else run.session.write(data);
+    else run.run.write(data);
   };
   const onResize = () => {
     status?.resize(out.rows, out.columns);
-    run.session.resize(out.columns, tty ? out.rows - 1 : out.rows);
+    run.run.resize(out.columns, tty ? out.rows - 1 : out.rows);
   };
   const onInterrupt = () => stop('ctrl-c');
   const onAbort = (signal: AbortSignal) => {

@@ -1,7 +1,7 @@
 // The summary printed when a run ends, and the side-by-side table of `compare`.
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../shared/format.js';
 import { describeExit } from '../../shared/wire.js';
-import type { RunSummary, StopCause } from './run-summary.js';
+import type { RunSummary, StopCause } from '../run/run-summary.js';
 
 type Row = [string, (s: RunSummary) => string];
 

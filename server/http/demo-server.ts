@@ -7,8 +7,8 @@ import { WebSocketServer } from 'ws';
 import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
 import { loadRegistry, type Registry } from '../registry/registry.js';
-import { Connection } from '../session/connection.js';
-import { SessionLimits } from '../session/session-limits.js';
+import { PageSocket } from '../session/page-socket.js';
+import { RunRegistry } from '../run/run-registry.js';
 import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
 import { DEFAULT_SAMPLE_HZ } from '../session/session-meter.js';
 import { parseRequestTarget } from './request-target.js';
@@ -27,8 +27,9 @@ export interface DemoServerOptions {
   distDir?: string;
   demosDir?: string;
   allowOrigins?: string[];
-  sessionsPerPage?: number;
-  sessionsTotal?: number;
+  /** Demo runs one page may have running at once, and the whole server. */
+  runsPerPage?: number;
+  runsTotal?: number;
   /** Resource samples per second of each session's process under test; 0 turns meters off. */
   sampleHz?: number;
   /** Open demo WebSockets allowed per remote address, and in total. */
@@ -44,9 +45,10 @@ export interface DemoServer {
   port: number;
   host: string;
   registry: Registry;
-  limits: SessionLimits;
-  /** Open demo WebSockets right now. */
-  connectionCount(): number;
+  /** The running demos, by run id, and their caps. */
+  runs: RunRegistry;
+  /** Open page sockets (the deck's demo WebSockets) right now. */
+  pageSocketCount(): number;
   /** Internal errors caught and logged so far (each is a bug; none ended the server). */
   incidents: IncidentLog;
   close(): Promise<void>;
@@ -66,7 +68,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const host = opts.host ?? '127.0.0.1';
   const mode = opts.mode ?? 'prod';
   const registry = loadRegistry(opts.demosDir ?? join(opts.root, 'demos'));
-  const limits = new SessionLimits(opts.sessionsPerPage, opts.sessionsTotal);
+  const runs = new RunRegistry(opts.runsPerPage, opts.runsTotal);
   const token = isLoopbackHost(host) ? undefined : newToken();
   const log = opts.log ?? ((line: string) => console.error(line));
   const incidents = new IncidentLog(log);
@@ -116,7 +118,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     maxPayload: MAX_CLIENT_PAYLOAD,
     handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
   });
-  const connections = new Set<Connection>();
+  const pageSockets = new Set<PageSocket>();
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node takes its own error listener off an upgraded socket: a client that resets it while
     // it is refused would otherwise throw ECONNRESET out of the process.
@@ -143,9 +145,9 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
         return;
       }
       ws.once('close', place.release);
-      const conn = new Connection(ws, registry, limits, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log);
-      connections.add(conn);
-      ws.on('close', () => connections.delete(conn));
+      const page = new PageSocket(ws, registry, runs, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log);
+      pageSockets.add(page);
+      ws.on('close', () => pageSockets.delete(page));
     });
   };
   server.on('upgrade', guardUpgrades(upgrade, incidents));
@@ -159,12 +161,13 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     port,
     host,
     registry,
-    limits,
-    connectionCount: () => connections.size,
+    runs,
+    pageSocketCount: () => pageSockets.size,
     incidents,
     close() {
       closing ??= (async () => {
-        await Promise.all([...connections].map((c) => c.close('shutdown')));
+        await Promise.all([...pageSockets].map((p) => p.close('shutdown')));
+        await runs.stopAll('shutdown'); // any a page no longer holds
         for (const ws of wss.clients) ws.close(1001, 'server shutting down');
         wss.close();
         await closeVite?.();

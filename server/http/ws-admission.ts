@@ -22,10 +22,10 @@ export class WebSocketAdmission {
   admit(remote: string): Admission {
     const mine = this.perRemote.get(remote) ?? 0;
     if (mine >= this.maxPerRemote) {
-      return { ok: false, reason: `too many demo connections from ${remote} (${mine} open, at most ${this.maxPerRemote}): close other tabs of the deck` };
+      return { ok: false, reason: `too many demo WebSockets from ${remote} (${mine} open, at most ${this.maxPerRemote}): close other tabs of the deck` };
     }
     if (this.total >= this.maxTotal) {
-      return { ok: false, reason: `the demo server has ${this.total} connections open, its limit: close other tabs of the deck` };
+      return { ok: false, reason: `the demo server has ${this.total} demo WebSockets open, its limit: close other tabs of the deck` };
     }
     this.perRemote.set(remote, mine + 1);
     this.total++;

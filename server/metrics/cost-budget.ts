@@ -118,8 +118,10 @@ export class BudgetedParts<P extends string> {
   /**
    * Run the due parts the budget allows, oldest-waiting first. `due` is asked when a part's
    * turn comes, so it sees what the parts before it found (new sockets make the TCP read due).
+   * A part whose `work` resolves to 'deferred' went on in the background: its cost is
+   * charged by `settle` when it is done.
    */
-  async run(now: number, y: Yielder, due: (part: P) => boolean, work: (part: P) => Promise<void>): Promise<void> {
+  async run(now: number, y: Yielder, due: (part: P) => boolean, work: (part: P) => Promise<void | 'deferred'>): Promise<void> {
     const queue = this.order.map((part, rank) => ({ part, since: this.owedSince.get(part) ?? now, rank }));
     // Waited longest first; then the one that ran longest ago; then the order given.
     queue.sort((a, b) => a.since - b.since || this.lastRunAt[a.part] - this.lastRunAt[b.part] || a.rank - b.rank);
@@ -135,14 +137,18 @@ export class BudgetedParts<P extends string> {
       }
       this.owedSince.delete(part);
       const meter = y.meter();
-      await work(part);
-      const cost = meter();
-      this.bucket.charge(cost);
+      const deferred = (await work(part)) === 'deferred';
       this.ranOnce.add(part);
-      this.lastCost[part] = cost;
-      this.lastRunAt[part] = performance.now();
-      this.stats[part].runs++;
-      this.stats[part].ms += cost;
+      if (!deferred) this.settle(part, meter());
     }
+  }
+
+  /** Charge a run of `part` that cost `costMs` of CPU (run() does it for parts it waited for). */
+  settle(part: P, costMs: number): void {
+    this.bucket.charge(costMs);
+    this.lastCost[part] = costMs;
+    this.lastRunAt[part] = performance.now();
+    this.stats[part].runs++;
+    this.stats[part].ms += costMs;
   }
 }

@@ -16,6 +16,9 @@
  *     of the namespace, TIME_WAIT too)
  *   /proc/<pid>/smaps_rollup, 10k threads (20k VMAs)    ~12 ms
  *
+ * (At 100k connections a TCP table read costs ~1 s of CPU: one that cost more than
+ * `tcpForegroundMs` last time goes on in the background while samples keep coming.)
+ *
  * So, every sample: status (threads, RSS) and the fd count of each process of the tree,
  * O(1) each, read again at the end of the sample so that what it reports is as fresh as
  * its connection count. On a cadence that stretches with their measured cost (each kept
@@ -52,6 +55,13 @@ const PSS_MIN_INTERVAL_MS = 1_000;
 const PSS_COST_FACTOR = 150;
 /** The /proc scan and the CPU (stat) reads: each ~0.5 % of a core at most. */
 const CADENCE_FACTOR = 200;
+/**
+ * A TCP table read whose last run cost more CPU than this goes on in the background, and
+ * samples keep coming meanwhile: at 100,000 connections (200,000 rows, both ends on this
+ * machine) one read costs ~1 s of CPU, several seconds of wall time on a busy machine,
+ * and the meters would stand still for as long.
+ */
+const DEFAULT_TCP_FOREGROUND_MS = 50;
 
 interface CpuMark {
   /** identity (with pid) */
@@ -64,6 +74,7 @@ export class LinuxSampler implements ProcessSampler {
   readonly pid: number;
   private readonly proc: string;
   private readonly wantPss: boolean;
+  private readonly tcpForegroundMs: number;
   private readonly fdSize: boolean;
   private readonly kernelBase: number;
   private readonly parts: BudgetedParts<Part>;
@@ -79,6 +90,8 @@ export class LinuxSampler implements ProcessSampler {
   private cpuAt: number | null = null;
   private cpuPercent = 0;
   private lastPss: number | undefined;
+  /** a TCP table read going on in the background */
+  private tcpReading: Promise<void> | null = null;
 
   /** What the sampler did, for the bench: samples, tree scans, CPU reads, budgeted parts (CPU ms). */
   readonly stats: {
@@ -94,6 +107,7 @@ export class LinuxSampler implements ProcessSampler {
     this.pid = pid;
     this.proc = opts.procRoot ?? '/proc';
     this.wantPss = opts.pss ?? true;
+    this.tcpForegroundMs = opts.tcpForegroundMs ?? DEFAULT_TCP_FOREGROUND_MS;
     const budget = Math.min(Math.max(opts.costBudget ?? 0.02, 0.001), 1);
     // The bucket holds up to 2.5 s of budget (a burst after a quiet spell).
     this.parts = new BudgetedParts<Part>(['fds', 'tcp', 'pss'], budget, 2500 * budget);
@@ -117,11 +131,13 @@ export class LinuxSampler implements ProcessSampler {
     this.sockets.close();
   }
 
-  /** A process that counts: alive, not a zombie; the root must also still hold its memory. */
-  private liveStatus(pid: number): ProcStatus | null {
-    const st = readStatus(pid, this.proc);
-    if (!st || isGoneState(st.state)) return null;
-    if (pid === this.pid && !st.hasMemory) return null;
+  /**
+   * A process that counts: alive, not a zombie, still holding its memory. One that is
+   * exiting has released its memory and is closing its files: a group's workers being
+   * stopped must leave the sums at once, sockets too, not linger as connections.
+   */
+  private liveStatus(pid: number, st = readStatus(pid, this.proc)): ProcStatus | null {
+    if (!st || isGoneState(st.state) || !st.hasMemory) return null;
     return st;
   }
 
@@ -141,8 +157,7 @@ export class LinuxSampler implements ProcessSampler {
     const members: number[] = [];
     const counts = new Map<number, number | null>();
     for (const pid of tree) {
-      const st = statuses.get(pid) ?? readStatus(pid, this.proc);
-      if (!st || isGoneState(st.state)) continue;
+      if (!this.liveStatus(pid, statuses.get(pid) ?? readStatus(pid, this.proc))) continue;
       const count = fdCount(pid, this.proc, this.fdSize);
       if (count === null && !procExists(pid, this.proc)) continue; // gone in between
       members.push(pid);
@@ -167,7 +182,7 @@ export class LinuxSampler implements ProcessSampler {
     await this.sockets.lookUpNewFds(y);
     await this.parts.run(now, y, (part) => this.isDue(part, now), async (part) => {
       if (part === 'fds') await this.sockets.list(y, now);
-      else if (part === 'tcp') await this.sockets.readTcp(y, now);
+      else if (part === 'tcp') return this.readTcp(y, now);
       else await this.readPss(y);
     });
 
@@ -236,9 +251,28 @@ export class LinuxSampler implements ProcessSampler {
     return true;
   }
 
+  /** Read the TCP tables: within this sample when that is cheap, else in the background. */
+  private async readTcp(y: Yielder, now: number): Promise<void | 'deferred'> {
+    if (this.parts.lastCost.tcp <= this.tcpForegroundMs) return this.sockets.readTcp(y, now);
+    const own = new Yielder(); // its own CPU meter: what samples do meanwhile is not its cost
+    const cost = own.meter();
+    this.tcpReading = this.sockets
+      .readTcp(own, now)
+      .then(() => {
+        if (!this.closed) this.parts.settle('tcp', cost());
+      })
+      .catch(() => {
+        // unreadable now: the next read will tell
+      })
+      .finally(() => {
+        this.tcpReading = null;
+      });
+    return 'deferred';
+  }
+
   private isDue(part: Part, now: number): boolean {
     if (part === 'fds') return this.sockets.listingDue(now);
-    if (part === 'tcp') return this.sockets.tcpDue(now, this.parts.lastCost.tcp);
+    if (part === 'tcp') return this.tcpReading === null && this.sockets.tcpDue(now, this.parts.lastCost.tcp);
     return this.wantPss && now - this.parts.lastRunAt.pss >= Math.max(PSS_MIN_INTERVAL_MS, PSS_COST_FACTOR * this.parts.lastCost.pss);
   }
 

@@ -20,6 +20,8 @@ export interface ProcStat {
   /** R, S, D, Z, X, T, t, I, ... */
   state: string;
   ppid: number;
+  /** process group id */
+  pgrp: number;
   /** clock ticks (CLK_TCK per second) */
   utime: number;
   stime: number;
@@ -44,6 +46,7 @@ export function parseProcStat(text: string): ProcStat | null {
     comm: text.slice(open + 1, close),
     state: f[0] ?? '?',
     ppid: num(1),
+    pgrp: num(2),
     utime: num(11),
     stime: num(12),
     numThreads: num(17),
@@ -119,6 +122,8 @@ export interface TcpTable {
   established: Set<number>;
   /** inodes of all rows (any state) */
   all: Set<number>;
+  /** when present: inodes of sockets in state 0A (LISTEN) */
+  listening?: Set<number>;
 }
 
 export const emptyTcpTable = (): TcpTable => ({ established: new Set(), all: new Set() });
@@ -152,6 +157,7 @@ export function parseTcpTable(data: Uint8Array | string, into: TcpTable, only?: 
     const addrLen = addrEnd - (colon + 2); // 13 for IPv4, 37 for IPv6
     const st = colon + 2 + 2 * (addrLen + 1);
     const established = b[st] === 48 /* 0 */ && b[st + 1] === 49; /* 1 */
+    const listening = b[st] === 48 /* 0 */ && b[st + 1] === 65; /* A */
     // skip " tx:rx tr:when retrnsmt", then the variable-width uid and timeout
     let i = st + 2 + 1 + 17 + 1 + 11 + 1 + 8;
     for (let skip = 0; skip < 2; skip++) {
@@ -168,6 +174,7 @@ export function parseTcpTable(data: Uint8Array | string, into: TcpTable, only?: 
     if (inode > 0 && (!only || only.has(inode))) {
       into.all.add(inode);
       if (established) into.established.add(inode);
+      else if (listening) into.listening?.add(inode);
     }
     pos = eol + 1;
   }
@@ -262,6 +269,33 @@ export async function readLargeProcFile(path: string, holder: { buf: Buffer }, b
     fs.closeSync(fd);
   }
   return holder.buf.subarray(0, used);
+}
+
+/**
+ * The first `bytes` of a procfs file, cut after its last whole line; null if unreadable.
+ * The kernel generates only what is read: the head of a 200,000-row TCP table is cheap.
+ */
+export function readProcHead(path: string, bytes = 64 * 1024): Buffer | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    let len = 0;
+    while (len < bytes) {
+      const n = fs.readSync(fd, buf, len, bytes - len, null);
+      if (n <= 0) break;
+      len += n;
+    }
+    return buf.subarray(0, buf.lastIndexOf(10, len - 1) + 1);
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** /proc/<pid>/status, parsed; null if the process is gone. */

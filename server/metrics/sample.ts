@@ -32,6 +32,12 @@ export interface SamplerOptions {
    * Threads, fds, RSS, CPU and looking up sockets behind new fds are not budgeted.
    */
   costBudget?: number;
+  /**
+   * Linux: a TCP table read whose last run cost more than this many ms of CPU goes on in
+   * the background, and samples keep coming meanwhile (default 50; at 100k connections
+   * a read costs ~1 s).
+   */
+  tcpForegroundMs?: number;
   /** Linux: procfs mount point (default "/proc"); for tests. */
   procRoot?: string;
 }

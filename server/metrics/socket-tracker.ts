@@ -6,7 +6,8 @@
  * the new fds are readlink'ed (Linux hands out the lowest free numbers: they are the k
  * lowest numbers not in the map); that lookup is never budgeted, whatever k is, because it
  * is what keeps the count moving while the expensive reads wait. New sockets found in the
- * small unix/UDP tables are set aside; any other new socket counts as ESTABLISHED at once,
+ * small unix/UDP tables are set aside, and so are new listeners, found in the head of the
+ * TCP tables (the kernel lists listening sockets first); any other new socket counts as ESTABLISHED at once,
  * provisionally (accepted and connected sockets are), until the TCP tables
  * (/proc/<root>/net/tcp{,6}: one read for the whole tree) say what it is.
  *
@@ -31,6 +32,7 @@ import {
   parseUnixSocketInodes,
   readLargeProcFile,
   readProcFile,
+  readProcHead,
   type TcpTable,
 } from './procfs.js';
 
@@ -86,6 +88,8 @@ export class SocketTracker {
   private other = new Set<number>();
   /** our sockets in neither TCP table at the last read (and not in `other`) */
   private notInTcp = new Set<number>();
+  /** our sockets found listening in the head of the TCP tables when they appeared */
+  private listening = new Set<number>();
   /** how many of our sockets the last TCP table read found (any state), per table */
   private tcpSocketsSeen = { tcp: 0, tcp6: 0 };
   /** kept between TCP table reads (it grows to the table size, ~1.5 MB per 10k rows) */
@@ -118,6 +122,13 @@ export class SocketTracker {
         this.tables.set(pid, t);
       }
       t.current = count;
+      if (count === 0 && t.sockets.size > 0) {
+        // no fds at all (a process closing everything as it exits): no listing needed to know
+        t.byFd.clear();
+        t.sockets.clear();
+        t.count = 0;
+        this.version++;
+      }
     }
   }
 
@@ -141,7 +152,10 @@ export class SocketTracker {
   async lookUpNewFds(y: Yielder): Promise<void> {
     const added: number[] = [];
     for (const [pid, t] of this.tables) {
-      if (t.noGuess || t.count < 0 || t.current <= t.count) continue;
+      // A process that just joined the tree (a server's new worker): all its fds are new.
+      // Waiting for a budgeted listing would leave its sockets out for seconds.
+      if (t.count < 0) t.count = 0;
+      if (t.noGuess || t.current <= t.count) continue;
       await this.addLowestFds(pid, t, y, added);
     }
     if (added.length > 0) this.classifyOther(added);
@@ -177,6 +191,8 @@ export class SocketTracker {
       if (this.tcp?.all.has(ino)) {
         c.tcp++;
         if (this.tcp.established.has(ino)) c.established++;
+      } else if (this.listening.has(ino)) {
+        c.tcp++;
       } else if (this.other.has(ino)) {
         // unix or UDP
       } else if (this.notInTcp.has(ino)) {
@@ -270,11 +286,13 @@ export class SocketTracker {
     this.tcpSignature = signature;
     this.tcpSocketsSeen = seen;
     // Forget sockets we no longer hold; the rest of ours is either TCP, unix/UDP, or unknown.
+    // (The read may have gone on in the background while samples found new sockets: those
+    // were not asked about, so they stay as they are, unix/UDP or provisional.)
     const other = new Set<number>();
     const notInTcp = new Set<number>();
-    for (const ino of ours) {
+    for (const ino of this.ours()) {
       if (this.other.has(ino)) other.add(ino);
-      else if (!table.all.has(ino)) notInTcp.add(ino);
+      else if (ours.has(ino) && !table.all.has(ino)) notInTcp.add(ino);
     }
     this.other = other;
     this.notInTcp = notInTcp;
@@ -286,6 +304,7 @@ export class SocketTracker {
     this.tcp = null;
     this.other.clear();
     this.notInTcp.clear();
+    this.listening.clear();
     this.tcpBuffer.buf = Buffer.alloc(0);
   }
 
@@ -359,10 +378,21 @@ export class SocketTracker {
     }
     for (const ino of found.all) this.other.add(ino);
     if (found.all.size > 0) this.version++;
-    if (this.other.size > 4096) {
+    // Listeners: the kernel lists them before any other row of the TCP tables, so the head
+    // of each table (16 kB, ~100 rows, however big the table) tells a new listener from a
+    // connection.
+    const heads: TcpTable = { ...emptyTcpTable(), listening: new Set() };
+    for (const name of ['tcp', 'tcp6']) {
+      const head = readProcHead(`${this.proc}/${this.netPid}/net/${name}`, 16 * 1024);
+      if (head !== null) parseTcpTable(head, heads, fresh);
+    }
+    for (const ino of heads.listening!) this.listening.add(ino);
+    if (heads.listening!.size > 0) this.version++;
+    if (this.other.size > 4096 || this.listening.size > 4096) {
       // drop sockets we no longer hold
       const ours = new Set(this.ours());
       for (const ino of this.other) if (!ours.has(ino)) this.other.delete(ino);
+      for (const ino of this.listening) if (!ours.has(ino)) this.listening.delete(ino);
     }
   }
 }

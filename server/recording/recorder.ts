@@ -1,15 +1,15 @@
 // Records one real run of a demo variant: its terminal as asciicast v2 and its meters as a
-// metrics track on the same clock.
+// metrics track, both on the run's own clock. The recorder is the run's pace-setter: it
+// acknowledges each chunk once it has it, so a flood is recorded as fast as it comes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fingerprint } from './source-fingerprint.js';
 import type { Demo } from '../registry/registry.js';
 import { planLaunch } from '../session/demo-launcher.js';
-import { runLocal } from '../cli/local-run.js';
-import { StepMarkers } from '../session/step-markers.js';
+import { DemoRun } from '../run/demo-run.js';
+import { SummaryBuilder, type RunSummary } from '../run/run-summary.js';
 import type { CastEvent, CastHeader, ExitRecord, MetricsHeader, MetricsRecord, RecordedOn } from '../../shared/recording.js';
 import { recordingPaths } from '../../shared/recording.js';
-import type { RunSummary } from '../cli/run-summary.js';
 
 export interface RecordResult {
   castFile: string;
@@ -39,34 +39,46 @@ export async function recordVariant(
   const plan = launch.plan;
   const sources = fingerprint(dirname(demo.dir), m.id); // what this run is made from, read before it starts
 
-  const t0 = performance.now();
-  const now = () => Math.round(performance.now() - t0) / 1000;
+  const run = new DemoRun({ plan, cols: rec.cols, rows: rec.rows, sampleHz: opts.sampleHz });
+  const now = () => Math.round(run.now()) / 1000;
+  const seconds = (at: number) => Math.round(at) / 1000;
   const events: CastEvent[] = [];
   const metrics: MetricsRecord[] = [];
+  const meters = new SummaryBuilder(m.id, variant);
   const decoder = new TextDecoder('utf-8'); // streaming: a character split across reads stays whole
-  const steps = new StepMarkers(m.steps);
-  const markSteps = (text: string) => {
-    for (const st of steps.feed(text)) events.push([now(), 'm', st.label]);
-  };
-  const run = runLocal({
-    plan,
-    cols: rec.cols,
-    rows: rec.rows,
-    sampleHz: opts.sampleHz,
-    onOutput: (bytes, done) => {
-      const text = decoder.decode(bytes, { stream: true });
-      if (text) {
-        events.push([now(), 'o', text]);
-        markSteps(text);
+  let resolveExit!: (exit: RunSummary['exit']) => void;
+  const exited = new Promise<RunSummary['exit']>((r) => (resolveExit = r));
+  const self = run.subscribe(
+    (e) => {
+      switch (e.type) {
+        case 'output': {
+          const text = decoder.decode(e.bytes, { stream: true });
+          if (text) events.push([seconds(e.at), 'o', text]);
+          self.ack(e.bytes.byteLength);
+          break;
+        }
+        case 'marker':
+          events.push([seconds(e.at), 'm', e.label]);
+          break;
+        case 'metrics': {
+          const x = e.reading;
+          meters.add(x);
+          metrics.push({ t: seconds(e.at), type: 'metrics', sample: x.sample, perConnectionBytes: x.perConnectionBytes, kernelBytesSinceBaseline: x.kernelBytesSinceBaseline });
+          break;
+        }
+        case 'exit':
+          resolveExit(e.exit);
+          break;
+        case 'screen':
+          break; // it follows from the start
       }
-      done();
     },
-    onMetrics: (x) => metrics.push({ t: now(), type: 'metrics', sample: x.sample, perConnectionBytes: x.perConnectionBytes, kernelBytesSinceBaseline: x.kernelBytesSinceBaseline }),
-  });
+    { role: 'pace-setter' },
+  );
   const typing = rec.input.map(({ at, data }) =>
     setTimeout(() => {
       events.push([now(), 'i', data]);
-      run.session.write(data);
+      run.write(data);
     }, at * 1000),
   );
   const progress = setInterval(() => opts.onProgress?.(now(), events.length), 1000);
@@ -74,14 +86,15 @@ export async function recordVariant(
     events.push([now(), 'm', 'recording length reached: stopped']);
     void run.stop();
   }, rec.maxSeconds * 1000);
-  let summary: RunSummary;
+  let runExit: RunSummary['exit'];
   try {
-    summary = await run.finished;
+    runExit = await exited;
   } finally {
     clearTimeout(limit);
     clearInterval(progress);
     typing.forEach(clearTimeout);
   }
+  const summary = meters.finish(runExit);
   const tail = decoder.decode();
   if (tail) events.push([now(), 'o', tail]);
   const exit: ExitRecord = { t: now(), type: 'exit', ...summary.exit };

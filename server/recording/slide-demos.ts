@@ -1,12 +1,14 @@
 // Which demo runs the deck's slides ask for: each distinct (demo, variant, parameters) gets
-// a recording, so a replay shows the very run its slide would start.
+// a recording, so a replay shows the very run its slide would start. The markup is read by
+// shared/slide-markup.ts, as the deck itself reads it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSlideMarkup, type ParamValue } from '../../shared/slide-markup.js';
 
 export interface SlideDemo {
   demo: string;
   variant: string | undefined;
-  params: Record<string, number | boolean | string> | undefined;
+  params: Record<string, ParamValue> | undefined;
 }
 
 /** One terminal on one slide, and where it is: for messages that send a person to it. */
@@ -22,11 +24,6 @@ export interface MeasuredSlot {
   variant: string;
 }
 
-const TERMINAL = /<div\b[^>]*\bclass="[^"]*\blive-terminal\b[^"]*"[^>]*>/g;
-const MEASURE = /\bdata-measure="([a-z][a-z0-9-]*)\/([a-z][a-z0-9-]*)"/g;
-const attr = (tag: string, name: string) => new RegExp(`\\bdata-${name}=(?:"([^"]*)"|'([^']*)')`).exec(tag)?.slice(1).find((v) => v !== undefined);
-const plainAttr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-
 function chapters(chaptersDir: string): [string, string][] {
   return readdirSync(chaptersDir)
     .filter((f) => f.endsWith('.html'))
@@ -38,17 +35,10 @@ function chapters(chaptersDir: string): [string, string][] {
 export function slideTerminals(chaptersDir: string): SlideTerminal[] {
   const out: SlideTerminal[] = [];
   for (const [file, html] of chapters(chaptersDir)) {
-    for (const [tag] of html.matchAll(TERMINAL)) {
-      const demo = attr(tag, 'demo');
-      if (!demo) continue;
-      const raw = attr(tag, 'params');
-      let params: SlideDemo['params'];
-      try {
-        params = raw ? (JSON.parse(raw.replaceAll('&quot;', '"')) as SlideDemo['params']) : undefined;
-      } catch {
-        throw new Error(`${file}: data-params of a ${demo} terminal is not JSON: ${raw}`);
-      }
-      out.push({ file, id: plainAttr(tag, 'id'), demo, variant: attr(tag, 'variant'), params });
+    for (const t of readSlideMarkup(html).terminals) {
+      if (!t.demo) continue;
+      if (t.problems.length) throw new Error(`${file}:${t.line}: the ${t.demo} terminal: ${t.problems.join('; ')}`);
+      out.push({ file, id: t.id, demo: t.demo, variant: t.variant, params: t.params });
     }
   }
   return out;
@@ -65,5 +55,5 @@ export function slideDemos(chaptersDir: string): SlideDemo[] {
 }
 
 export function measuredSlots(chaptersDir: string): MeasuredSlot[] {
-  return chapters(chaptersDir).flatMap(([file, html]) => [...html.matchAll(MEASURE)].map((m) => ({ file, demo: m[1]!, variant: m[2]! })));
+  return chapters(chaptersDir).flatMap(([file, html]) => readSlideMarkup(html).measured.map(({ demo, variant }) => ({ file, demo, variant })));
 }

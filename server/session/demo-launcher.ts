@@ -4,6 +4,7 @@ import { resolveParams, buildArgv } from '../registry/params.js';
 import { findPython } from '../registry/python.js';
 import type { ParamValue } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
+import type { StepSpec } from '../run/step-markers.js';
 
 export interface LaunchPlan {
   demo: string;
@@ -14,6 +15,8 @@ export interface LaunchPlan {
   params: Record<string, ParamValue>;
   timeLimitSeconds: number;
   underTest?: { match: string };
+  /** The manifest's steps: the run marks each once, when its output reaches it. */
+  steps?: readonly StepSpec[];
 }
 
 export type Launch = { ok: true; plan: LaunchPlan } | { ok: false; message: string };
@@ -67,6 +70,7 @@ export function planLaunch(
       env: demoEnv(),
       params: params.values,
       timeLimitSeconds: m.timeLimitSeconds,
+      steps: m.steps,
       ...(variant.underTest ? { underTest: variant.underTest } : {}),
     },
   };

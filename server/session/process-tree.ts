@@ -70,9 +70,15 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** How long killTree waits, after SIGKILL, for the kernel to have ended everything. */
+export const KILL_WAIT_MS = 2000;
+
 /**
  * Ends a session's processes: its process group (the PTY's child leads one) and every
  * descendant, politely first (SIGTERM), then SIGKILL after `graceMs` for what remains.
+ * Resolves once they are all gone (or, for a process the kernel cannot end at once, such as
+ * one stuck in uninterruptible I/O, KILL_WAIT_MS after the SIGKILL), so whoever reports the
+ * end reports it after the fact.
  */
 export function killTree(root: number, graceMs = 300): Promise<void> {
   const tree = [root, ...descendants(root)];
@@ -80,14 +86,15 @@ export function killTree(root: number, graceMs = 300): Promise<void> {
   for (const pid of tree) signal(pid, 'SIGTERM');
   return new Promise((resolve) => {
     const deadline = Date.now() + graceMs;
+    let killed: number[] | undefined;
     const check = () => {
-      const left = tree.filter(isAlive);
+      const left = (killed ?? tree).filter(isAlive);
       if (left.length === 0) return resolve();
-      if (Date.now() >= deadline) {
+      if (!killed && Date.now() >= deadline) {
+        killed = [...new Set([...left, ...descendants(root)])];
         signal(-root, 'SIGKILL');
-        for (const pid of [...left, ...descendants(root)]) signal(pid, 'SIGKILL');
-        return resolve();
-      }
+        for (const pid of killed) signal(pid, 'SIGKILL');
+      } else if (killed && Date.now() >= deadline + KILL_WAIT_MS) return resolve();
       setTimeout(check, 25);
     };
     check();

@@ -1,17 +1,25 @@
-// One running demo: a real PTY running exactly a manifest's argv, with flow control,
-// a wall-clock limit, and a stop that ends its whole process tree.
+// One PTY running exactly a manifest's argv: its output with pause and resume, its keyboard
+// input through a non-blocking writer, and a stop that ends its whole process tree. What is
+// done with the output, and when to pause, is the DemoRun's business (server/run/).
 import pty from '@lydell/node-pty';
 import type { ExitReason } from '../../shared/wire.js';
-import { killTree } from './process-tree.js';
+import { isAlive, killTree } from './process-tree.js';
 import { PtyInputWriter } from './pty-input-writer.js';
 import { demoInstance } from '../instance/demo-instance.js';
 
-/** Above this many unacknowledged bytes the PTY is paused; below LOW_WATER it resumes. */
-export const HIGH_WATER = 128 * 1024;
-export const LOW_WATER = 16 * 1024;
+/**
+ * Why output is held back: the run's pace-setter has not drawn it yet ('acks'), its transport
+ * is full ('socket'), or the run's screen state has not parsed it yet ('screen').
+ */
+export type HoldReason = 'acks' | 'socket' | 'screen';
 
-/** Why output is held back: the page has not drawn it yet, or its socket is full. */
-export type HoldReason = 'acks' | 'socket';
+/**
+ * While output is held, how often to look whether the program has exited: node-pty reports an
+ * exit only once it has read the terminal to its end, and destroys the terminal — what the
+ * program wrote last included — 200 ms after the exit if it has not. So a program that ends
+ * while its output is held is read to its end at once.
+ */
+const EXIT_WATCH_MS = 25;
 
 /** Keys the line discipline turns into signals: they go ahead of a pending paste. */
 const INTERRUPTS = new Map<number, NodeJS.Signals>([
@@ -25,7 +33,6 @@ export interface PtySessionOptions {
   env: Record<string, string>;
   cols: number;
   rows: number;
-  timeLimitMs: number;
   onOutput: (data: Buffer) => void;
   onExit: (exit: { code: number | null; signal: string | null; reason: ExitReason }) => void;
   /** An error of the PTY itself (not of the program): logged, the session ends as usual. */
@@ -34,7 +41,6 @@ export interface PtySessionOptions {
 
 /** `dropped`: pending input an interrupt discarded. Not ok: the input queue was full. */
 export type WriteResult = { ok: true; dropped?: number } | { ok: false; queued: number };
-export type AckResult = { ok: true } | { ok: false; unacknowledged: number };
 
 const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
 
@@ -48,15 +54,18 @@ export class PtySession {
   readonly pid: number;
   private readonly term: pty.IPty;
   private readonly input: PtyInputWriter;
-  private unacked = 0;
   private readonly holds = new Set<HoldReason>();
+  private exitWatch: NodeJS.Timeout | undefined;
+  /** The program has exited: its last output is read whatever holds it. */
+  private draining = false;
   private stopReason: ExitReason | undefined;
+  /** A stop's own end of the tree (it saw the tree before the leader died). */
+  private stopping: Promise<void> = Promise.resolve();
   private ended = false;
-  private readonly timer: NodeJS.Timeout;
   /** Resolves once the PTY's process has exited and its tree is gone. */
   readonly done: Promise<void>;
 
-  constructor(private readonly opts: PtySessionOptions) {
+  constructor(opts: PtySessionOptions) {
     const [file, ...args] = opts.argv;
     const tracking = demoInstance(); // a marker in the env, so a crash of ours leaves nothing behind
     this.term = pty.spawn(file!, args, {
@@ -82,19 +91,15 @@ export class PtySession {
       if (err && !/EAGAIN|EIO/.test((err as NodeJS.ErrnoException).code ?? '')) opts.onPtyError?.(err);
     });
     tracking.started(this.pid);
-    this.term.onData((data) => {
-      const bytes = data as unknown as Buffer;
-      this.unacked += bytes.byteLength;
-      if (this.unacked > HIGH_WATER) this.hold('acks');
-      opts.onOutput(bytes);
-    });
+    this.term.onData((data) => opts.onOutput(data as unknown as Buffer));
     let resolveDone!: () => void;
     this.done = new Promise((r) => (resolveDone = r));
     this.term.onExit(({ exitCode, signal }) => {
-      clearTimeout(this.timer);
+      clearInterval(this.exitWatch);
       this.input.close();
-      // The leader is gone; make sure nothing it started lingers.
-      void killTree(this.pid, 100).then(() => {
+      // The leader is gone; make sure nothing it started lingers. The exit is reported once
+      // every process is gone, those a stop found before the leader died included.
+      void Promise.all([killTree(this.pid, 100), this.stopping]).then(() => {
         tracking.ended(this.pid);
         this.ended = true;
         const sig = signal ? (SIGNAL_NAMES[signal] ?? `signal ${signal}`) : null;
@@ -102,16 +107,10 @@ export class PtySession {
         resolveDone();
       });
     });
-    this.timer = setTimeout(() => void this.stop('timeout'), opts.timeLimitMs);
-    this.timer.unref();
   }
 
   get isPaused(): boolean {
     return this.holds.size > 0;
-  }
-
-  get unacknowledged(): number {
-    return this.unacked;
   }
 
   /** Bytes of input taken by the PTY, waiting for it, and full-PTY retries so far. */
@@ -147,13 +146,6 @@ export class PtySession {
     return { ok: false, queued: this.input.stats.queued };
   }
 
-  /** Server text on this terminal (a notice), counted like the program's output. */
-  notice(text: string): void {
-    const bytes = Buffer.from(text);
-    this.unacked += bytes.byteLength;
-    this.opts.onOutput(bytes);
-  }
-
   resize(cols: number, rows: number): void {
     if (this.ended) return;
     try {
@@ -163,24 +155,27 @@ export class PtySession {
     }
   }
 
-  /** The client has written `bytes` more bytes to its screen; more than was sent is refused. */
-  ack(bytes: number): AckResult {
-    if (bytes > this.unacked) return { ok: false, unacknowledged: this.unacked };
-    this.unacked -= bytes;
-    if (this.unacked < LOW_WATER) this.release('acks');
-    return { ok: true };
-  }
-
   /** Holds output back for `reason` until it is released. */
   hold(reason: HoldReason): void {
     if (this.holds.has(reason)) return;
     this.holds.add(reason);
-    if (this.holds.size === 1 && !this.ended) this.term.pause();
+    if (this.holds.size === 1 && !this.ended && !this.draining) {
+      this.term.pause();
+      this.exitWatch = setInterval(() => {
+        if (isAlive(this.pid)) return;
+        this.draining = true;
+        clearInterval(this.exitWatch);
+        this.term.resume();
+      }, EXIT_WATCH_MS);
+    }
   }
 
   release(reason: HoldReason): void {
     if (!this.holds.delete(reason)) return;
-    if (this.holds.size === 0 && !this.ended) this.term.resume();
+    if (this.holds.size === 0 && !this.ended && !this.draining) {
+      clearInterval(this.exitWatch);
+      this.term.resume();
+    }
   }
 
   /** Ends the whole process tree; `done` resolves when it is gone. */
@@ -190,7 +185,7 @@ export class PtySession {
       this.input.close();
       // A paused PTY could hold back the exit notification: let it drain.
       if (this.holds.size > 0) this.term.resume();
-      void killTree(this.pid);
+      this.stopping = killTree(this.pid);
     }
     return this.done;
   }

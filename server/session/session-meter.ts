@@ -65,9 +65,13 @@ export class SessionMeter {
         // The baseline is the latest sample taken before load: the program has started and
         // holds no more connections than it ever did, so later growth is the load's. The
         // sampler may refresh its TCP table less often than its fd count, so a jump in open
-        // files also says that load has begun.
+        // files also says that load has begun, unless processes joined or left the group
+        // followed: a server starting its workers opens files too, and their start-up
+        // memory is not the load's.
         const base: ResourceSample =
-          !baseline || (sample.connections <= baseline.connections && sample.fds - baseline.fds < MIN_CONNECTIONS_FOR_PER_CONNECTION)
+          !baseline ||
+          (sample.connections <= baseline.connections &&
+            (sample.fds - baseline.fds < MIN_CONNECTIONS_FOR_PER_CONNECTION || sample.processes !== baseline.processes))
             ? (baseline = sample)
             : baseline;
         const added = sample.connections - base.connections;

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import * as fontkit from 'fontkit';
 import subsetFont from 'subset-font';
 import type { Plugin } from 'vite';
+import { decodeEntities } from '../../shared/slide-markup.js';
 
 const VIRTUAL = 'virtual:deck-fonts.css';
 const FAMILY = 'Source Sans Pro';
@@ -38,16 +39,9 @@ function baseCharacters(): string {
   return s + '‰′″‹›€™−×÷≈≤≥≠±→←↑↓↻▶■●✓✗❚─';
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', mdash: '—', ndash: '–', hellip: '…', rarr: '→', larr: '←', times: '×', middot: '·', asymp: '≈' };
-
 /** The characters a chapter can put on screen: its text, entities decoded, tags dropped. */
 export function chapterCharacters(html: string): string {
-  const text = html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&([a-z]+);/gi, (m, n: string) => ENTITIES[n.toLowerCase()] ?? m);
+  const text = decodeEntities(html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' '));
   return [...new Set(text)].filter((c) => c.codePointAt(0)! >= 0x20).join('');
 }
 

@@ -22,6 +22,7 @@ import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
 import { SERVER_META } from '../../shared/wire.js';
 import { pageMode } from './sources/page-mode.js';
+import { WIDGET_MARKUP } from './widgets/widget-markup.js';
 
 declare global {
   interface Window {
@@ -39,15 +40,15 @@ void pageMode().then((mode) => (document.documentElement.dataset.demos = mode));
 // ?theme=light starts in the light theme (T toggles it during the talk).
 if (new URLSearchParams(location.search).get('theme') === 'light') document.documentElement.classList.add('theme-light');
 
-type WidgetsModule = typeof import('./widgets.js');
-let widgets: Promise<WidgetsModule> | undefined;
-const loadWidgets = () => (widgets ??= import('./widgets.js'));
+type Widgets = Awaited<ReturnType<typeof import('./widgets.js').createWidgets>>;
+let widgets: Promise<Widgets> | undefined;
+const loadWidgets = () => (widgets ??= import('./widgets.js').then((m) => m.createWidgets(Reveal)));
 
-async function mountWidgetsIn(slide: Element | undefined): Promise<void> {
-  if (!slide?.querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), .ws-chat-client:not(.wc-mounted)')) return;
-  await (await loadWidgets()).mountSlideWidgets(slide);
+/** The slide on screen changed: its widgets are created and shown, the others hidden (and destroyed when far). */
+async function showWidgets(slide: Element | undefined): Promise<void> {
+  if (!widgets && !slide?.querySelector(WIDGET_MARKUP)) return;
   // Widgets change the slide's height: let reveal.js center it again.
-  Reveal.layout();
+  if (await (await loadWidgets()).show(slide)) Reveal.layout();
 }
 
 type HighlightModule = typeof import('./code/highlight.js');
@@ -66,7 +67,6 @@ async function highlightSlides(slides: Element[], sync: boolean): Promise<void> 
 }
 
 const CODE = 'pre code';
-const DEMO = '.live-terminal, .live-meters, .ws-chat-client';
 
 /** Work for a slide not shown yet waits until the browser is idle, so it never delays the one that is. */
 const whenIdle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 200));
@@ -80,7 +80,7 @@ function loadWhatIsNear(): void {
   // Recorded figures: a fetch each, for the slides a step either side.
   for (const s of nearbySlides(Reveal, { behind: 1, ahead: 2 })) fillMeasuredFigures(s);
   // The terminal code, a slide ahead of the first demo, so its slide opens at once.
-  if (next?.querySelector(DEMO)) whenIdle(() => void loadWidgets());
+  if (next?.querySelector(WIDGET_MARKUP)) whenIdle(() => void loadWidgets());
   // Drawings: the current slide's now, its neighbours' when the browser is idle.
   mountPictures(current);
   whenIdle(() => mountPictures(...nearbySlides(Reveal, { behind: 1, ahead: 1 })));
@@ -111,14 +111,16 @@ void Reveal.initialize({
     fillMeasuredFigures(document);
     await printLayoutDone();
     mountPictures(document.querySelector('.reveal .slides'));
-    await mountWidgetsIn(document.querySelector('.reveal .slides') ?? undefined);
+    const all = await loadWidgets();
+    await all.showAll(document.querySelector('.reveal .slides') ?? document);
+    Reveal.layout();
     await highlightSlides(Reveal.getSlides(), false); // the printed pages are laid out once: no syncing
     return;
   }
   loadWhatIsNear();
   Reveal.on('slidechanged', (ev) => {
     loadWhatIsNear();
-    void mountWidgetsIn((ev as unknown as { currentSlide: Element }).currentSlide);
+    void showWidgets((ev as unknown as { currentSlide: Element }).currentSlide);
   });
   // The overview shows every slide: their code highlighted and figures filled too.
   Reveal.on('overviewshown', () => {
@@ -126,7 +128,7 @@ void Reveal.initialize({
     mountPictures(document.querySelector('.reveal .slides'));
     void highlightSlides(Reveal.getSlides(), true);
   });
-  await mountWidgetsIn(Reveal.getCurrentSlide());
+  await showWidgets(Reveal.getCurrentSlide());
 });
 
 function printLayoutDone(): Promise<void> {
@@ -137,7 +139,7 @@ function printLayoutDone(): Promise<void> {
 function addKeys(): void {
   // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
   Reveal.addKeyBinding({ keyCode: 90, key: 'Z', description: 'Zoom the terminals' }, () => {
-    void loadWidgets().then((m) => m.cycleZoom(document));
+    void loadWidgets().then((w) => w.cycleZoom());
   });
   // T: the light theme, for bright rooms and washed-out projectors; T again for dark.
   Reveal.addKeyBinding({ keyCode: 84, key: 'T', description: 'Light / dark theme' }, () => {
@@ -158,5 +160,5 @@ function keyboardScrollable(): void {
 Reveal.on('ready', keyboardScrollable);
 Reveal.on('resize', () => {
   keyboardScrollable();
-  void widgets?.then((m) => m.refitAll(document));
+  void widgets?.then((w) => w.layout());
 });

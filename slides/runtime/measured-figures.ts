@@ -3,7 +3,7 @@
 // slide comes near, not on the first load), then, when a demo runs live on this page,
 // from its meters. <… data-measure-source="c10k"> says which: the recording (date,
 // Python, machine) or this machine, live.
-import { recordingPaths } from '../../shared/recording.js';
+import { parseMetrics, recordingPaths } from '../../shared/recording.js';
 import { formatBytes } from '../../shared/format.js';
 
 export interface Measured {
@@ -49,14 +49,9 @@ async function fromRecording(demo: string, variant: string): Promise<void> {
   try {
     const res = await fetch(new URL(`recordings/${demo}/${encodeURI(recordingPaths(variant).metrics)}`, document.baseURI));
     if (!res.ok) return;
-    const lines = (await res.text()).trim().split('\n');
-    const header = JSON.parse(lines[0]!) as { recordedOn?: { date?: string; python?: string; machine?: string } };
-    let last: number | null = null;
-    for (const line of lines.slice(1)) {
-      const r = JSON.parse(line) as { type: string; perConnectionBytes?: number | null };
-      if (r.type === 'metrics' && r.perConnectionBytes) last = r.perConnectionBytes;
-    }
-    const on = header.recordedOn;
+    const { header, metrics } = parseMetrics(await res.text());
+    const last = metrics.findLast((r) => r.perConnectionBytes)?.perConnectionBytes ?? null;
+    const on = header?.recordedOn;
     const label = on?.date ? `${on.date.slice(0, 10)} · Python ${on.python ?? '?'} · ${on.machine ?? ''}` : undefined;
     if (last !== null) fill({ demo, variant, perConnectionBytes: last, source: on?.date?.slice(0, 10) ?? 'a recording', label });
   } catch {

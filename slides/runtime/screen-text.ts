@@ -1,6 +1,6 @@
 // What a terminal showed, as plain lines: a recording's output events joined, colours and
 // carriage returns dropped. Dependency-free: the build and the browser both use it.
-import type { CastEvent, CastHeader } from '../../shared/recording.js';
+import { castOutput, parseCast, type CastHeader } from '../../shared/recording.js';
 
 /** Terminal output as plain text: colour and cursor escapes dropped, line ends as "\n". */
 export function plainText(output: string): string {
@@ -9,15 +9,8 @@ export function plainText(output: string): string {
 }
 
 export function screenText(castText: string): { header: CastHeader; lines: string[] } {
-  const [head, ...events] = castText.split('\n').filter((l) => l.trim() !== '');
-  if (!head) throw new Error('empty recording');
-  const header = JSON.parse(head) as CastHeader;
-  const out = events
-    .map((l) => JSON.parse(l) as CastEvent)
-    .filter((e) => e[1] === 'o')
-    .map((e) => e[2])
-    .join('');
-  return { header, lines: plainText(out).split('\n').map((l) => l.trimEnd()) };
+  const { header, events } = parseCast(castText);
+  return { header, lines: plainText(castOutput(events)).split('\n').map((l) => l.trimEnd()) };
 }
 
 /** "recorded 2026-11-26 · Python 3.11.7 · 2 cores, 24 GiB" */

@@ -40,6 +40,24 @@ interface SlideInfo {
 }
 
 let slides: SlideInfo[] = [];
+const webglWarnings: string[] = [];
+
+/** Runs in the page before the deck: keeps every WebGL context the page creates, to count the live ones. */
+const COUNT_WEBGL = `(() => {
+  const made = (window.__webgl = []);
+  const getContext = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+    const ctx = getContext.call(this, type, ...rest);
+    if (ctx && /^webgl/.test(type) && !made.includes(ctx)) made.push(ctx);
+    return ctx;
+  };
+})();`;
+
+declare global {
+  interface Window {
+    __webgl: WebGL2RenderingContext[];
+  }
+}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -48,7 +66,11 @@ beforeAll(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
+  page.on('console', (m) => {
+    if (/WebGL/.test(m.text())) webglWarnings.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(`page error: ${String(e)}`));
+  await page.addInitScript({ content: COUNT_WEBGL });
   await page.goto(`${server.url}?minutes=45`);
   await page.waitForFunction(() => window.Reveal?.isReady());
   await page.evaluate(() => window.Reveal.configure({ transition: 'none', backgroundTransition: 'none' }));
@@ -140,7 +162,8 @@ describe('the talk, slide by slide', () => {
     for (const s of slides) {
       await page.evaluate(({ h, v }) => window.Reveal.slide(h, v), s);
       await page.waitForFunction((id) => window.Reveal.getCurrentSlide()?.id === id, s.id);
-      await page.waitForTimeout(60);
+      // Measured once the slide's widgets are there: they change its height.
+      await page.waitForFunction(() => !window.Reveal.getCurrentSlide().querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), .ws-chat-client:not(.wc-mounted)'));
       const report = await page.evaluate(() => {
         const slide = window.Reveal.getCurrentSlide() as HTMLElement;
         const { width, height } = window.Reveal.getConfig() as { width: number; height: number };
@@ -165,4 +188,29 @@ describe('the talk, slide by slide', () => {
     expect(problems).toEqual([]);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('walks the whole deck and back holding a WebGL context only for the terminals on screen', async () => {
+    const live = () => page.evaluate(() => window.__webgl.filter((gl) => !gl.isContextLost()).length);
+    const terminalsHere = () => page.evaluate(() => window.Reveal.getCurrentSlide().querySelectorAll('.live-terminal').length);
+    const most = Math.max(...(await page.evaluate(() => window.Reveal.getSlides().map((s) => s.querySelectorAll('.live-terminal').length))));
+    const walk = [...slides, ...[...slides].reverse()];
+    let mostLive = 0;
+    for (const s of walk) {
+      await page.evaluate(({ h, v }) => window.Reveal.slide(h, v), s);
+      await page.waitForFunction((id) => window.Reveal.getCurrentSlide()?.id === id, s.id);
+      // Every terminal shown draws with WebGL, and only those hold a context.
+      const here = await terminalsHere();
+      await page.waitForFunction((n) => window.__webgl.filter((gl) => !gl.isContextLost()).length === n, here, { timeout: 10_000 });
+      mostLive = Math.max(mostLive, await live());
+    }
+    const made = await page.evaluate(() => window.__webgl.length);
+    const terminals = await page.evaluate(() => document.querySelectorAll('.live-terminal').length);
+    // The walk drew every terminal with WebGL (twice: there and back), so the bound below means something.
+    expect(made).toBeGreaterThanOrEqual(2 * terminals);
+    expect(mostLive).toBeLessThanOrEqual(most);
+    expect(webglWarnings.filter((w) => /too many active WebGL contexts/i.test(w))).toEqual([]);
+    // Far from where the walk ended, nothing is left mounted: only the slides near the first remain.
+    const mounted = await page.evaluate(() => document.querySelectorAll('.live-terminal.lt-mounted').length);
+    expect(mounted).toBeLessThan(terminals / 4);
+  }, 180_000);
 });

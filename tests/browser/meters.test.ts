@@ -1,5 +1,6 @@
-// The meters beside a terminal show real, changing numbers while the demo runs and stop
-// when it ends.
+// The meters beside a terminal show real, changing numbers while the demo runs, stop when it
+// ends and start over with the next run; side by side they show the ratio of memory per
+// connection. Orders and counts of events, not samples in a time window.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
@@ -38,8 +39,15 @@ const meters = () =>
   });
 
 describe('resource meters', () => {
-  it('show non-zero, changing numbers while the demo runs, and stop when it ends', async () => {
+  it('show non-zero, changing numbers while the demo runs, stop when it ends, and start over with the next run', async () => {
     expect((await meters()).samples).toBe(0);
+    // What the terminal's source tells its followers, in order: run, metrics…, exit.
+    await page.evaluate(() => {
+      const source = document.getElementById('chat-asyncio')!.liveTerminal!.source!;
+      const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+      for (const e of ['run', 'metrics', 'exit', 'error'] as const) source.on(e, () => seen.push(e));
+    });
+    const seen = () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     await page.click('#chat-asyncio button[data-action="run"]');
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.samples) >= 4);
     const first = await meters();
@@ -47,18 +55,26 @@ describe('resource meters', () => {
     expect(first.threads).toBeGreaterThanOrEqual(1);
     expect(first.fds).toBeGreaterThanOrEqual(3);
     expect(first.text).toMatch(/MiB/);
-    // The bots connect: the server holds their connections.
+    // The bots connect: the server holds their connections, and the meter goes on counting samples.
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.connections) >= 2);
-    await page.waitForTimeout(1000);
-    const later = await meters();
-    expect(later.samples).toBeGreaterThan(first.samples + 2); // about 4 a second
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.samples) >= n + 3, first.samples);
 
     await page.click('#chat-asyncio button[data-action="stop"]');
     await page.waitForSelector('#chat-asyncio[data-state="exited"]');
     await page.waitForSelector('#chat-demo .lm-column[data-state="ended"]');
     const atEnd = (await meters()).samples;
-    await page.waitForTimeout(1000);
-    expect((await meters()).samples).toBe(atEnd);
+    // Run again: the meters start over from the new run's first sample, and the old run sent
+    // none after its end (ordered against the next run's start, not a wait of some seconds).
+    await page.click('#chat-asyncio button[data-action="run"]');
+    await page.waitForFunction(() => (window as unknown as { seen: string[] }).seen.filter((e) => e === 'run').length === 2);
+    const order = await seen();
+    const between = order.slice(order.indexOf('exit') + 1, order.lastIndexOf('run'));
+    expect(order[0]).toBe('run');
+    expect(order.filter((e) => e === 'metrics').length).toBeGreaterThanOrEqual(atEnd);
+    expect(between).toEqual([]);
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('#chat-demo .live-meters')?.dataset.samples) < n, atEnd);
+    await page.click('#chat-asyncio button[data-action="stop"]');
+    await page.waitForSelector('#chat-asyncio[data-state="exited"]');
   });
 
   it('compare side by side: threads cost several times asyncio per idle connection', async () => {

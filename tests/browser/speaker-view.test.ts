@@ -28,7 +28,7 @@ describe('the speaker view', () => {
     await page.waitForSelector('#chat-asyncio[data-state="idle"]');
     await page.click('#chat-asyncio button[data-action="run"]');
     await page.waitForSelector('#chat-asyncio[data-state="running"]');
-    expect(server.limits.count).toBe(1);
+    expect(server.runs.count).toBe(1);
 
     const [notes] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => (window.Reveal.getPlugin('notes') as unknown as { open(): void }).open())]);
     await notes.waitForLoadState();
@@ -46,8 +46,8 @@ describe('the speaker view', () => {
     expect(frames().length).toBeGreaterThanOrEqual(1);
     expect(snapshots).toBeGreaterThanOrEqual(1);
     // Still the presenter's one session: the previews started none.
-    expect(server.limits.count).toBe(1);
-    expect(server.connectionCount()).toBe(1);
+    expect(server.runs.count).toBe(1);
+    expect(server.pageSocketCount()).toBe(1);
     await context.close();
   });
 });

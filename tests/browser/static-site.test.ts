@@ -82,6 +82,15 @@ describe('the static site', () => {
     });
     const early = await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text());
     expect(early).not.toMatch(/3 requests in/);
+    // Dragged to its far right (which the range's step may round short of the end): the end,
+    // with the run's conclusion on screen.
+    await page.$eval(`${term} .lt-seek`, (el) => {
+      const input = el as HTMLInputElement;
+      input.value = input.max;
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.waitForSelector(`${term}[data-state="exited"]`);
+    expect(await page.$eval(term, (el) => (el as HTMLElement).liveTerminal!.text())).toMatch(/3 requests in[\s\S]*exited normally/);
     await page.close();
   });
 
@@ -113,6 +122,16 @@ describe('the static site', () => {
     const box = await page.$eval('#chat-asyncio', (el) => el.getBoundingClientRect().toJSON() as DOMRect);
     expect(box.width).toBeLessThanOrEqual(390);
     expect(box.width).toBeGreaterThan(300);
+    // Side-by-side terminals stack, each keeping its height (they were squeezed to 1 px),
+    // and their compared meters stay below them.
+    for (const id of ['c10k-threads', 'c10k-asyncio', 'c100k-threads', 'c100k-asyncio']) {
+      await page.$eval(`#${id}`, (el) => el.scrollIntoView({ block: 'center' }));
+      await page.waitForFunction((sel) => document.querySelector(sel)?.querySelector('.xterm-screen') !== null, `#${id}`, { timeout: 10_000 });
+      const h = await page.$eval(`#${id}`, (el) => el.getBoundingClientRect().height);
+      expect(h, `#${id} height on a phone`).toBeGreaterThan(50);
+    }
+    const meters = await page.$eval('[data-terminals="c100k-threads c100k-asyncio"]', (el) => el.getBoundingClientRect().height);
+    expect(meters).toBeGreaterThan(50);
     await page.close();
   });
 });

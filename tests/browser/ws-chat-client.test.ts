@@ -46,7 +46,7 @@ describe('the browser chat client', () => {
     expect(await page.evaluate(() => window.Reveal.getCurrentSlide().id)).toBe('ws-chat-demo');
 
     // The server restarts in place: the page is closed with 1012 and comes back by itself.
-    await page.evaluate((sel) => (document.querySelector(sel) as HTMLElement).liveTerminal!.source.input('/restart\r'), TERM);
+    await page.evaluate((sel) => (document.querySelector(sel) as HTMLElement).liveTerminal!.source!.input('/restart\r'), TERM);
     await page.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.opens === '2', CLIENT, { timeout: 15_000 });
     expect(await log(page)).toContain('closed by the server: 1012 (service restart)');
     expect(await log(page)).toContain('reconnected');

@@ -2,6 +2,7 @@
 // from its folder, and collects what it printed.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { findPython } from '../../server/registry/python.js';
+import { track } from './processes.js';
 
 export interface SampleRun<J = unknown> {
   code: number | null;
@@ -30,13 +31,14 @@ export function runPythonSample<J = unknown>(cwd: string, argv: string[], opts: 
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
       detached: true, // its own process group: afterAll can end it and its children
     });
-    const pid = child.pid!;
+    const pid = track(child.pid!);
     opts.started.push(pid);
     opts.onSpawn?.(child);
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const timer = setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return; // reaped: its number may be anyone's now
       try {
         process.kill(-pid, 'SIGKILL');
       } catch {

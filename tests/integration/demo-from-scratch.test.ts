@@ -109,10 +109,11 @@ describe('demo from-scratch: N slow URLs, in turn or overlapped', () => {
     for (const t of turns) expect(Number(t[4])).toBe(Number(t[2]) + Number(t[3]) + (t === turns[0] ? 2 : 0)); // the first turn runs the two call_soon()s
     expect(turns.some((t) => Number(t[2]) > 0)).toBe(true); // a socket woke it
     expect(turns.some((t) => Number(t[3]) > 0)).toBe(true); // a timer woke it
-    expect(out).toMatch(/\/fast\?delay=0\.5: HTTP\/1\.0 200 OK[\s\S]*\/slow\?delay=1: HTTP\/1\.0 200 OK/);
+    // One thread overlaps the waits: a timer fires while the slow page is still pending,
+    // between the two answers (an order of events, whatever the machine's speed).
+    expect(out).toMatch(/\/fast\?delay=0\.5: HTTP\/1\.0 200 OK[\s\S]*tick \(a timer\)[\s\S]*\/slow\?delay=1: HTTP\/1\.0 200 OK/);
     const took = Number(/Conclusion: 2 pages and the ticks in ([\d.]+) s, one thread/.exec(out)?.[1]);
-    expect(took).toBeGreaterThanOrEqual(0.95);
-    expect(took).toBeLessThan(2.5);
+    expect(took).toBeGreaterThanOrEqual(0.95); // the slow page's delay is a floor
   });
 
   it.skipIf(process.platform !== 'linux')('runs through the demo server and stops cleanly while it waits', async () => {

@@ -33,10 +33,12 @@ describe.skipIf(process.platform !== 'linux')('demo pizza: a slow backend', () =
     console.log('pizza figures', JSON.stringify({ threads, asyncio: aio, asyncioBlocking: blocking }));
   }, 60_000);
 
+  // Lower bounds of time hold on any machine (the backend's delay is a floor); how much more
+  // a run takes depends on the machine, so the rest is counts and ratios of runs made side by side.
   it('a 10-thread pool needs about clients/pool x delay; asyncio about one delay', () => {
     expect(threads.elapsed).toBeGreaterThanOrEqual(0.8 * (100 / 10) * DELAY);
     expect(threads.at_once).toBeLessThan(12); // never more than the pool's 10 at a time
-    expect(aio.elapsed).toBeLessThan(4 * DELAY);
+    expect(aio.elapsed).toBeGreaterThanOrEqual(0.9 * DELAY);
     expect(aio.at_once).toBeGreaterThan(25);
     expect(threads.elapsed).toBeGreaterThanOrEqual(5 * aio.elapsed);
   });
@@ -44,8 +46,10 @@ describe.skipIf(process.platform !== 'linux')('demo pizza: a slow backend', () =
   it('one blocking call inside the coroutine makes asyncio serial', () => {
     expect(blocking.elapsed).toBeGreaterThanOrEqual(0.7 * 10 * 0.3);
     expect(blocking.at_once).toBeLessThan(1.5);
-    // and the first client still got its answer after one delay: the backend is not the problem
-    expect(blocking.fastest).toBeLessThan(3 * 0.3);
+    // and the first client got its answer long before the last: the backend is not the
+    // problem, the queue in front of it is
+    expect(blocking.fastest).toBeGreaterThanOrEqual(0.9 * 0.3);
+    expect(blocking.slowest).toBeGreaterThanOrEqual(3 * blocking.fastest);
   });
 
   it('runs through the demo server, meters the server, and stops cleanly', async () => {

@@ -210,8 +210,9 @@ describe('demo ws-chat: a WebSocket chat in the standard library', () => {
         await new Promise((r) => setImmediate(r));
       }
       await slow.until(() => slow.got.includes('piecewise'), 'the reassembled message');
-      await new Promise((r) => setTimeout(r, 100));
-      expect(reply.includes(Buffer.from([0x8a, 5]))).toBe(true); // a pong with the ping's 5 bytes
+      const pong = Buffer.from([0x8a, 5]); // a pong with the ping's 5 bytes
+      for (let i = 0; i < 400 && !reply.includes(pong); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(reply.includes(pong)).toBe(true);
       sock.destroy();
       slow.ws.close();
       expect(room.out).not.toMatch(/Traceback/);

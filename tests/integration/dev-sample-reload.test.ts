@@ -36,9 +36,15 @@ describe('dev server: samples on slides', () => {
           if ((JSON.parse(String(m)) as { type: string }).type === 'full-reload') resolve();
         }),
       );
-      await new Promise((r) => setTimeout(r, 300)); // the watcher is ready
-      sample('"second"');
-      await reloaded;
+      // The file watcher may not be watching yet: edit again (a new edit each time) until the
+      // reload comes, as a presenter saving twice would.
+      let seen = false;
+      void reloaded.then(() => (seen = true));
+      for (let edit = 1; !seen && edit <= 60; edit++) {
+        sample(`"second"  # edit ${edit}`);
+        await Promise.race([reloaded, new Promise((r) => setTimeout(r, 500))]);
+      }
+      expect(seen).toBe(true);
       const html = await (await fetch(url)).text();
       expect(html).toContain('return "second"');
       expect(html).not.toContain('"first"');

@@ -132,6 +132,7 @@ describe('doctor on a copy of the project', () => {
   let copy: string;
   const demos = () => join(copy, 'demos');
   const rec = (demo: string, file: string) => join(demos(), demo, 'recordings', file);
+  const recent = new Date('2026-06-01T00:00:00Z');
 
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), 'wia-project-'));
@@ -156,7 +157,6 @@ describe('doctor on a copy of the project', () => {
     // A copy is no git checkout: staleness goes by fingerprints, else file times. Make every
     // recording newer than every source, so the copy starts out current.
     const old = new Date('2026-01-01T00:00:00Z');
-    const recent = new Date('2026-06-01T00:00:00Z');
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir)) {
         const p = join(dir, e);
@@ -207,7 +207,8 @@ describe('doctor on a copy of the project', () => {
     const { code, report, check } = await doctorJson(['--port', '0'], {}, copy);
     expect(code).toBe(1);
     expect(report.ready).toBe(false);
-    expect(check('recordings')).toMatchObject({ status: 'fail', detail: '1 of the 37 the slides replay are missing or unreadable' });
+    // (However many the deck's slides replay: adding a slide must not break this test.)
+    expect(check('recordings')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^1 of the \d+ the slides replay are missing or unreadable$/) as string });
     expect(check('recordings').items).toEqual(['races/threads@rounds=3 (13-vs-threads.html #races-threads): no threads@rounds=3.cast']);
     expect(check('recordings').fix).toBe('re-record: "npm run record -- races threads"');
 
@@ -218,7 +219,7 @@ describe('doctor on a copy of the project', () => {
       expect.stringMatching(/^hello: blocking, selectors — hello\/slow_line_server\.py changed; recording made \d{4}-\d\d-\d\d$/) as string,
       expect.stringMatching(/^blocking-loop: blocking@clients=3,sleep=2, non-blocking@clients=3,sleep=2 — blocking-loop\/run\.py modified \d{4}-\d\d-\d\d; recording modified 2026-06-01$/) as string,
     ]);
-    expect(stale.detail).toBe('4 of 36 are older than their demo\'s sources, by source fingerprint and file times (recordings made before record wrote a source fingerprint): a replay shows what older code did');
+    expect(stale.detail).toMatch(/^\d+ of \d+ are older than their demo's sources, by source fingerprint and file times \(recordings made before record wrote a source fingerprint\): a replay shows what older code did$/);
     expect(stale.fix).toBe('re-record with "npm run record -- <demo> [variant]" for: hello, blocking-loop (or "npm run record" for all)');
     expect(check('recordings-unused').items).toEqual(['busy-wait/recordings/busy@delay=9.cast']);
   });

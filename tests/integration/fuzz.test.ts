@@ -188,14 +188,14 @@ describe('fuzzing the server', () => {
 
     // Everything the fuzz started has ended; the server still runs a demo to exit 0.
     expect(await waitGone(started, 10_000)).toEqual([]);
-    await expect.poll(() => server.limits.count, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => server.runs.count, { timeout: 10_000 }).toBe(0);
     expect((await get(server.port, '/')).status).toBe(200);
     const c = await TestClient.connect(server.port);
     c.send({ type: 'start', session: 1, demo: 'hello', variant: 'blocking', params: { count: 1, delay: 0.1 }, cols: 80, rows: 24 });
     started.push((await c.message('started', 1)).pid);
     expect((await c.message('exit', 1, 15_000)).code).toBe(0);
     await c.close();
-    await expect.poll(() => server.connectionCount(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => server.pageSocketCount(), { timeout: 5000 }).toBe(0);
     await expect.poll(fds, { timeout: 10_000, interval: 100 }).toBeLessThanOrEqual(baseline);
     console.log(`file descriptors: ${baseline} before the fuzz, ${fds()} after`);
     expect(server.incidents.total).toBe(0);

@@ -221,11 +221,11 @@ describe('WebSocket messages with prototype names or huge bad input', () => {
     } finally {
       registry.get = realGet;
     }
-    expect(c.messages.find((m) => m.type === 'error')?.message).toMatch(/internal error.*connection goes on/);
+    expect(c.messages.find((m) => m.type === 'error')?.message).toMatch(/internal error.*page socket goes on/);
     const lines = logged.filter((l) => /registry exploded/.test(l));
     expect(lines).toHaveLength(1); // the second time is counted, not logged again
     expect(lines[0]).toMatch(/while handling a WebSocket message \{"type":"start"/);
-    // The same connection still runs a demo, and so does a new one.
+    // The same page socket still runs a demo, and so does a new one.
     c.send({ type: 'start', session: 3, demo: 'hello', variant: 'selectors', params: { count: 1, delay: 0.1 }, cols: 80, rows: 24 });
     started.push((await c.message('started', 3)).pid);
     expect((await c.message('exit', 3, 15_000)).code).toBe(0);
@@ -258,14 +258,14 @@ describe('open WebSockets are capped per remote address and in total', () => {
       const refused = await TestClient.connect(s.port);
       const [code, reason] = await new Promise<[number, string]>((r) => refused.ws.once('close', (c, why) => r([c, why.toString()])));
       expect(code).toBe(1013);
-      expect(reason).toMatch(/too many demo connections from 127\.0\.0\.1 \(3 open, at most 3\)/);
+      expect(reason).toMatch(/too many demo WebSockets from 127\.0\.0\.1 \(3 open, at most 3\)/);
       expect(refused.messages[0]).toMatchObject({ type: 'error' });
       // Another loopback address still gets in, until the server's total is reached.
       for (const local of ['127.0.0.2', '127.0.0.3']) open.push(await TestClient.connect(s.port, { localAddress: local }));
       const overTotal = await TestClient.connect(s.port, { localAddress: '127.0.0.4' });
       const why = await new Promise<string>((r) => overTotal.ws.once('close', (_c, w) => r(w.toString())));
-      expect(why).toMatch(/has 5 connections open, its limit/);
-      expect(s.connectionCount()).toBe(5);
+      expect(why).toMatch(/has 5 demo WebSockets open, its limit/);
+      expect(s.pageSocketCount()).toBe(5);
       await open.shift()!.close();
       const again = await TestClient.connect(s.port);
       expect((await again.message('welcome')).type).toBe('welcome');

@@ -23,6 +23,7 @@ import type { ResourceSample } from '../../server/metrics/index.js';
 import { SessionMeter } from '../../server/session/session-meter.js';
 import { waitGone } from '../helpers/processes.js';
 import { C10kRun, everyPid, killEverything, SERVER_FILE, type Model } from '../fixtures/c10k/run.js';
+import { establishedInodes } from '../fixtures/c10k/group-truth.js';
 
 const N = 10_000;
 const MODELS: Model[] = ['threads', 'asyncio'];
@@ -34,19 +35,6 @@ interface Truth {
   threads: number;
   fds: number;
   connections: number;
-}
-
-/** Inodes of ESTABLISHED TCP sockets (v4 and v6) in this namespace, parsed the plain way. */
-function establishedInodes(): Set<number> {
-  const inodes = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const lines = readFileSync(file, 'latin1').split('\n');
-    for (let i = 1; i < lines.length; i++) {
-      const cols = lines[i]!.trim().split(/\s+/);
-      if (cols[3] === '01') inodes.add(Number(cols[9]));
-    }
-  }
-  return inodes;
 }
 
 /** The test's own reading of one process. */
@@ -176,13 +164,7 @@ function expectTruthful(cols: Column[]): void {
 describe.skipIf(process.platform !== 'linux')('c10k meters against /proc (threads and asyncio at 10,000, side by side)', () => {
   let burner: ChildProcess | undefined;
   afterAll(() => {
-    if (burner?.pid) {
-      try {
-        process.kill(burner.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+    burner?.kill('SIGKILL'); // Node signals only a child it has not reaped: never a reused pid
     killEverything();
     console.log(
       `c10k truth, largest disagreement over all cases: quiet: connections ${pct(overall.quiet.connections)}, RSS ${pct(overall.quiet.rss)}, threads ${overall.quiet.threads}; ` +
@@ -202,7 +184,7 @@ describe.skipIf(process.platform !== 'linux')('c10k meters against /proc (thread
     try {
       expectTruthful(await runPair('loaded'));
     } finally {
-      process.kill(burner.pid!, 'SIGKILL');
+      burner.kill('SIGKILL');
       burner = undefined;
     }
   }, 90_000);

@@ -164,14 +164,16 @@ describe.skipIf(process.platform !== 'linux')('Linux resource sampler, known tru
     expect(idle.cpuPercent).toBeLessThan(20);
     await load.command('busy');
     // The truth: the process's own CPU clock (clock_gettime(CLOCK_PROCESS_CPUTIME_ID)),
-    // over the same span as the sampler's: between two of its CPU reads (it reads CPU time
-    // on a cadence that stretches under load). Other tests share the 2 cores, so one
-    // spinning thread may get much less than 100 %; what must hold is sampler == truth.
+    // over the same span as the sampler's: each of the two readings right after one of the
+    // sampler's CPU reads (it reads CPU time on a cadence that stretches under load, so the
+    // span ends when its read comes, not when a timer says). Other tests share the 2 cores,
+    // so one spinning thread may get much less than 100 %, and its share changes from one
+    // moment to the next; what must hold is sampler == truth over the same span.
     await afterNextCpuRead(s);
     const c1 = (await load.command('cpu')) as { cpu: number; wall: number };
     await new Promise((r) => setTimeout(r, 1_200));
-    const c2 = (await load.command('cpu')) as { cpu: number; wall: number };
     const busy = await afterNextCpuRead(s);
+    const c2 = (await load.command('cpu')) as { cpu: number; wall: number };
     const truth = ((c2.cpu - c1.cpu) / (c2.wall - c1.wall)) * 100;
     expect(truth).toBeGreaterThan(5); // it did spin
     expect(Math.abs(busy.cpuPercent - truth)).toBeLessThan(15);

@@ -83,7 +83,7 @@ describe('a 1 MB paste', () => {
     await c.until(() => /ready \(lines\)/.test(c.text(1)), 10_000, 'the program to be ready');
     const stopAcks = ackAsDrawn(c, 1); // the terminal echoes every line: the page draws and acknowledges it
     // (watched in the whole output: the echo alone is longer than what the test client keeps)
-    const result = watchOutput(c, 1, /(received \d+ bytes in \d+ lines, sha256 [0-9a-f]+)/g);
+    const result = watchOutput(c, 1, /(received \d+ bytes in \d+ lines, sha256 [0-9a-f]{64})/g);
     paste(c, 1, Buffer.from(text + 'END\r'));
     const expected = Buffer.from(text.replaceAll('\r', '\n'));
     const hash = createHash('sha256').update(expected).digest('hex');

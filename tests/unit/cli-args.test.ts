@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseCommandArgs, parseDecimal, parseInteger } from '../../server/cli/args.js';
 import { parseDemoArgs, kebab } from '../../server/cli/demo-args.js';
 import { OutputPosition } from '../../server/cli/status-line.js';
-import { StepMarkers } from '../../server/session/step-markers.js';
+import { StepMarkers } from '../../server/run/step-markers.js';
 import { loadRegistry } from '../../server/registry/registry.js';
 import { UsageError } from '../../server/cli/usage-error.js';
 

@@ -53,7 +53,7 @@ describe('WebSocket admission', () => {
     expect(one.ok && two.ok).toBe(true);
     expect(a.admit('127.0.0.1')).toMatchObject({ ok: false, reason: expect.stringMatching(/from 127\.0\.0\.1 \(2 open, at most 2\)/) });
     expect(a.admit('127.0.0.2').ok).toBe(true);
-    expect(a.admit('127.0.0.3')).toMatchObject({ ok: false, reason: expect.stringMatching(/3 connections open, its limit/) });
+    expect(a.admit('127.0.0.3')).toMatchObject({ ok: false, reason: expect.stringMatching(/3 demo WebSockets open, its limit/) });
     if (one.ok) {
       one.release();
       one.release(); // twice is once

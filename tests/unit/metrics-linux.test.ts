@@ -32,6 +32,7 @@ describe('procfs parsers', () => {
       comm: 'py (x) y',
       state: 'R',
       ppid: 25489,
+      pgrp: 25489,
       utime: 4,
       stime: 2,
       numThreads: 4,
@@ -393,6 +394,108 @@ describe('LinuxSampler on a fake procfs', () => {
     const settled = new LinuxSampler(100, { procRoot: root }); // default budget: reads the tables
     expect((await settled.sample())?.connections).toBe(2); // 5010 is LISTEN
     expect(settled.stats.provisionalConnections).toBe(0);
+  });
+
+  it('a new listener is told from a connection by the head of the TCP tables, without reading them whole', async () => {
+    // the kernel lists listening sockets first; then 20,000 connections of others
+    const rows: Array<[number, string]> = [
+      [5010, '0A'],
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 20_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    const reads = s.stats.parts.tcp.runs;
+    symlinkSync('socket:[5010]', path.join(root, '100', 'fd', '5')); // a new listener
+    symlinkSync('socket:[5011]', path.join(root, '100', 'fd', '6')); // and a connection, say
+    const x = await s.sample();
+    expect(x?.connections).toBe(3); // 5011 provisionally; 5010 is no connection
+    expect(s.stats.provisionalConnections).toBe(1);
+    expect(s.stats.parts.tcp.runs).toBe(reads); // no whole read of the tables
+  });
+
+  it("a process that joins the tree later (a server's new worker) has its sockets counted at once, whatever the budget", async () => {
+    // a big TCP table and a tiny budget: the first read overdraws it, and listings wait
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 20_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    const listings = s.stats.parts.fds.runs;
+    writeProc({ pid: 104, ppid: 100, fds: { 0: '/dev/null', 1: 'socket:[5020]', 2: 'socket:[5021]', 3: 'socket:[5022]' } });
+    let x = await s.sample();
+    for (let i = 0; i < 200 && x?.processes !== 4; i++) {
+      await new Promise((r) => setTimeout(r, 5)); // until the tree's next /proc scan finds it
+      x = await s.sample();
+    }
+    expect(x?.processes).toBe(4);
+    expect(x?.connections).toBe(5); // its three sockets, provisionally
+    expect(s.stats.parts.fds.runs).toBe(listings); // found without a listing
+  });
+
+  it('a costly TCP table read goes on in the background: samples keep coming, then it settles', async () => {
+    // At 100k connections (200k rows, both ends on this machine) a read costs ~1 s of CPU.
+    // Here any read that cost anything is "costly" (tcpForegroundMs: 0), and 300,000 rows
+    // (45 MB) make the read long enough to yield to the event loop, as a real one does.
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 300_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 1, tcpForegroundMs: 0 });
+    expect((await s.sample())?.connections).toBe(2); // the first read: within the sample
+    expect(s.stats.parts.tcp.runs).toBe(1);
+    expect(s.stats.parts.tcp.ms).toBeGreaterThan(0);
+    symlinkSync('socket:[5010]', path.join(root, '100', 'fd', '5')); // a new listener, say
+    writeNet(100, [...rows, [5010, '0A']], [[5003, '01']]);
+    const x = await s.sample();
+    // the sample came back with the new socket counted provisionally, the read still going
+    expect(x?.connections).toBe(3);
+    expect(s.stats.provisionalConnections).toBe(1);
+    expect(s.stats.parts.tcp.runs).toBe(1);
+    for (let i = 0; i < 500 && s.stats.parts.tcp.runs < 2; i++) {
+      expect((await s.sample())?.connections).toBeGreaterThanOrEqual(2);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(s.stats.parts.tcp.runs).toBe(2); // settled, and charged to the budget
+    expect((await s.sample())?.connections).toBe(2); // 5010 is LISTEN
+    expect(s.stats.provisionalConnections).toBe(0);
+  });
+
+  it('a child that is exiting (memory released, files closing) leaves the sums at once, its sockets too', async () => {
+    const s = new LinuxSampler(100, { procRoot: root });
+    const before = (await s.sample())!;
+    expect(before.connections).toBe(2); // 5001 (shared with 101) and 5003 (101's)
+    // 101 exits: its status loses VmRSS while it is still state R, closing its fds
+    const d = path.join(root, '101');
+    writeFileSync(path.join(d, 'status'), readFileSync(path.join(d, 'status'), 'latin1').replace(/^VmRSS:.*\n/m, '').replace('State:\tS', 'State:\tR'));
+    const x = (await s.sample())!;
+    expect(x.processes).toBe(before.processes - 1); // 101 (102, its child, is still alive)
+    expect(x.rssBytes).toBe(before.rssBytes - 500 * 4 * 1024);
+    console.log(JSON.stringify(x), JSON.stringify(before));
+    expect(x.connections).toBe(1); // 5003 went with it; 5001 is still 100's
+  });
+
+  it('a process whose fds are all closed holds no sockets, without waiting for a listing', async () => {
+    // a big TCP table and a tiny budget: the first read overdraws it, and listings wait
+    const rows: Array<[number, string]> = [
+      [5001, '01'],
+      [5002, '0A'],
+    ];
+    for (let i = 0; i < 20_000; i++) rows.push([900_000 + i, '01']);
+    writeNet(100, rows, [[5003, '01']]);
+    const s = new LinuxSampler(100, { procRoot: root, costBudget: 0.001 });
+    expect((await s.sample())?.connections).toBe(2);
+    const listings = s.stats.parts.fds.runs;
+    for (const fd of ['0', '3', '5']) rmSync(path.join(root, '101', 'fd', fd));
+    expect((await s.sample())?.connections).toBe(1);
+    expect(s.stats.parts.fds.runs).toBe(listings); // known without a listing
   });
 
   it('ends (null) when the root is a zombie, is gone, or its pid was reused', async () => {

@@ -6,9 +6,12 @@
 // static site) it shows what the recorded server relayed, and when it restarted, from the
 // recording's own output. Its state is on the element: data-state (waiting | connecting |
 // open | retrying | stopped | replay), data-opens (connections made so far) and
-// data-messages (messages shown).
-import type { TerminalWidget } from '../terminal/terminal-widget.js';
-import { pageMode, type PageMode } from '../sources/page-mode.js';
+// data-messages (messages shown). It follows the terminal's runs through the page's registry;
+// whether a run is live or recorded is the run's provenance.
+import { attributesOf, readChatClient } from '../../../shared/slide-markup.js';
+import type { DemoSource } from '../sources/demo-source.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
+import type { SlideWidget } from '../widgets/slide-widget.js';
 import './chat-client.css';
 
 type State = 'waiting' | 'connecting' | 'open' | 'retrying' | 'stopped' | 'replay';
@@ -24,13 +27,16 @@ const CLOSE_NAMES: Record<number, string> = {
 const MAX_SHOWN = 60;
 const BACKOFF_S = [0.5, 1, 1.5, 2];
 
-export class ChatClientWidget {
+export class ChatClientWidget implements SlideWidget {
   private readonly log: HTMLOListElement;
+  private readonly title: HTMLElement;
   private readonly status: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly send: HTMLButtonElement;
-  private readonly unsubscribe: (() => void)[] = [];
-  private readonly decoder = new TextDecoder();
+  private readonly unfollow: () => void;
+  private decoder = new TextDecoder();
+  /** Whether the terminal's source runs the server live here (else: a recording of it). */
+  private live = false;
   private partial = '';
   private ws: WebSocket | undefined;
   private url: string | undefined;
@@ -42,20 +48,19 @@ export class ChatClientWidget {
 
   constructor(
     readonly el: HTMLElement,
-    private readonly terminal: TerminalWidget,
-    private readonly mode: PageMode,
+    terminal: string,
+    registry: SourceRegistry,
   ) {
     el.replaceChildren();
     el.classList.add('wc-mounted');
     const head = document.createElement('div');
     head.className = 'wc-head';
-    const title = document.createElement('span');
-    title.className = 'wc-title';
-    title.textContent = mode === 'live' ? 'this browser, a WebSocket client' : 'the browser client (replay)';
+    this.title = document.createElement('span');
+    this.title.className = 'wc-title';
     this.status = document.createElement('span');
     this.status.className = 'wc-status';
     this.status.setAttribute('role', 'status');
-    head.append(title, this.status);
+    head.append(this.title, this.status);
     this.log = document.createElement('ol');
     this.log.className = 'wc-log';
     this.log.setAttribute('aria-live', 'polite');
@@ -77,15 +82,15 @@ export class ChatClientWidget {
     this.input.addEventListener('keydown', (ev) => ev.stopPropagation());
     el.append(head, this.log, form);
 
-    const src = terminal.source;
-    this.unsubscribe.push(
-      src.on('started', () => this.serverStarted()),
-      src.on('output', (bytes) => this.serverPrinted(this.decoder.decode(bytes, { stream: true }))),
-      src.on('exit', () => this.serverStopped()),
-      src.on('error', () => this.serverStopped()),
-      src.on('reset', () => this.clear()),
-    );
-    if (mode === 'live') {
+    this.unfollow = registry.follow(terminal, (source) => this.follow(source));
+  }
+
+  private follow(source: DemoSource): () => void {
+    this.live = source.provenance.kind === 'live';
+    this.decoder = new TextDecoder();
+    this.partial = '';
+    this.title.textContent = this.live ? 'this browser, a WebSocket client' : 'the browser client (replay)';
+    if (this.live) {
       this.input.placeholder = 'type a message, press Enter';
       this.setState('waiting', 'waiting for the server: press ▶ Run');
     } else {
@@ -93,13 +98,26 @@ export class ChatClientWidget {
       this.input.disabled = this.send.disabled = true;
       this.setState('replay', 'replay: press ▶ Play on the terminal');
     }
+    const offs = [
+      source.on('run', () => this.serverStarted()),
+      source.on('output', (bytes) => this.serverPrinted(this.decoder.decode(bytes, { stream: true }))),
+      source.on('exit', () => this.serverStopped()),
+      source.on('error', () => this.serverStopped()),
+      // A replay that starts over starts its log over; live, the log goes on across restarts,
+      // as the page's socket reconnects across them.
+      source.on('reset', () => this.live || this.clear()),
+    ];
+    return () => {
+      for (const off of offs) off();
+      this.serverStopped();
+    };
   }
 
   private setState(state: State, text: string): void {
     this.el.dataset.state = state;
     this.status.textContent = text;
     const connected = state === 'open';
-    if (this.mode === 'live') this.input.disabled = this.send.disabled = !connected;
+    if (this.live) this.input.disabled = this.send.disabled = !connected;
   }
 
   private show(text: string, kind: 'them' | 'me' | 'note'): void {
@@ -117,7 +135,7 @@ export class ChatClientWidget {
     this.partial = '';
     this.messages = 0;
     this.el.dataset.messages = '0';
-    if (this.mode !== 'live') this.setState('replay', 'replay: press ▶ Play on the terminal');
+    if (!this.live) this.setState('replay', 'replay: press ▶ Play on the terminal');
   }
 
   // ---- what the terminal's server says ------------------------------------
@@ -125,13 +143,13 @@ export class ChatClientWidget {
   private serverStarted(): void {
     this.running = true;
     this.attempt = 0;
-    if (this.mode === 'live') this.setState('waiting', 'server starting…');
+    if (this.live) this.setState('waiting', 'server starting…');
   }
 
   private serverStopped(): void {
     this.running = false;
     clearTimeout(this.retryTimer);
-    if (this.mode === 'live') {
+    if (this.live) {
       if (this.ws?.readyState !== WebSocket.OPEN) this.setState('stopped', 'server stopped: ▶ Run starts it, and I reconnect');
     } else this.setState('replay', 'replay ended: the recorded server stopped');
   }
@@ -145,9 +163,9 @@ export class ChatClientWidget {
       const url = URL_LINE.exec(line);
       if (url && /listening|WebSocket chat on/.test(line)) {
         this.url = `ws://127.0.0.1:${url[2]}/`;
-        if (this.mode === 'live') this.connectSoon(0);
+        if (this.live) this.connectSoon(0);
         else this.setState('replay', line.includes('again') ? 'replay: connected again' : 'replay: connected');
-      } else if (this.mode !== 'live') {
+      } else if (!this.live) {
         this.replayLine(line);
       }
     }
@@ -208,21 +226,34 @@ export class ChatClientWidget {
     this.input.value = '';
   }
 
+  // ---- the life cycle ------------------------------------------------------
+
+  get busy(): boolean {
+    return false;
+  }
+
+  layout(): void {}
+  shown(): void {}
+  hidden(): void {}
+
   destroy(): void {
-    for (const off of this.unsubscribe) off();
+    this.unfollow();
     clearTimeout(this.retryTimer);
     this.running = false;
     this.ws?.close(1000);
+    this.ws = undefined;
+    this.el.replaceChildren();
+    this.el.classList.remove('wc-mounted');
+    for (const key of ['state', 'opens', 'messages']) delete this.el.dataset[key];
   }
 }
 
-export async function mountChatClient(el: HTMLElement): Promise<ChatClientWidget | undefined> {
-  const id = el.dataset.terminal ?? '';
-  const terminal = document.getElementById(id)?.liveTerminal;
-  if (!terminal) {
-    el.textContent = `chat client: no live terminal with id "${id}"`;
+export function mountChatClient(el: HTMLElement, registry: SourceRegistry): ChatClientWidget | undefined {
+  const { terminal } = readChatClient(attributesOf(el));
+  if (!document.getElementById(terminal)?.classList.contains('live-terminal')) {
+    el.textContent = `chat client: no live terminal with id "${terminal}"`;
     el.dataset.state = 'error';
     return undefined;
   }
-  return new ChatClientWidget(el, terminal, await pageMode());
+  return new ChatClientWidget(el, terminal, registry);
 }

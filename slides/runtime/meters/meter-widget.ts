@@ -4,17 +4,21 @@
 // data-cpu-percent, data-connections) for tests and scripts.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { MetricsMessage } from '../../../shared/wire.js';
-import type { DemoSource } from '../sources/source.js';
+import type { MeterReading } from '../../../shared/sample.js';
+import type { DemoSource } from '../sources/demo-source.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
+import type { DeckView, SlideWidget } from '../widgets/slide-widget.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../../shared/format.js';
 import { MEASURED_EVENT, type Measured } from '../measured-figures.js';
 
 export interface MeterInput {
   label: string;
-  source: DemoSource;
+  /** The terminal whose runs this column shows: its id in the registry. */
+  terminal: string;
 }
 
 const COLORS = ['#f5c542', '#5ab0ff'];
+
 
 interface Tile {
   value: HTMLElement;
@@ -25,11 +29,12 @@ class Column {
   readonly xs: number[] = [];
   readonly rss: number[] = [];
   readonly conns: number[] = [];
-  latest: MetricsMessage | undefined;
+  latest: MeterReading | undefined;
   /** What runs in this column: set when a run starts. */
   run: { demo: string; variant: string; live: boolean } | undefined;
   private t0 = 0;
   private readonly tiles: Record<string, Tile> = {};
+  private readonly head: HTMLElement;
 
   constructor(
     readonly label: string,
@@ -38,7 +43,7 @@ class Column {
     this.el = document.createElement('div');
     this.el.className = 'lm-column';
     this.el.style.setProperty('--lm-color', color);
-    const head = document.createElement('div');
+    const head = (this.head = document.createElement('div'));
     head.className = 'lm-label';
     head.textContent = label;
     const grid = document.createElement('div');
@@ -72,11 +77,12 @@ class Column {
     this.xs.length = this.rss.length = this.conns.length = 0;
     this.latest = undefined;
     this.t0 = 0;
+    this.head.textContent = this.label;
     for (const t of Object.values(this.tiles)) t.value.textContent = '—';
     this.el.dataset.state = 'running';
   }
 
-  add(m: MetricsMessage): void {
+  add(m: MeterReading): void {
     const s = m.sample;
     if (this.xs.length === 0) this.t0 = s.t;
     this.xs.push((s.t - this.t0) / 1000);
@@ -89,6 +95,8 @@ class Column {
     this.tiles.fds!.value.textContent = formatCount(s.fds);
     this.tiles.cpu!.value.textContent = formatPercent(s.cpuPercent);
     this.tiles.conns!.value.textContent = formatCount(s.connections);
+    // A group of processes (a server on several processes) is summed: say how many.
+    this.head.textContent = s.processes > 1 ? `${this.label} · ${formatCount(s.processes)} processes` : this.label;
     const d = this.el.dataset;
     d.rssBytes = String(s.rssBytes);
     d.threads = String(s.threads);
@@ -101,7 +109,8 @@ class Column {
   }
 }
 
-export class MeterWidget {
+export class MeterWidget implements SlideWidget {
+  readonly busy = false;
   private readonly columns: Column[];
   private readonly plot: uPlot;
   private readonly chartEl: HTMLElement;
@@ -109,11 +118,15 @@ export class MeterWidget {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly resizeObserver: ResizeObserver;
   private redrawQueued = false;
+  /** The data attributes the slide wrote: the widget's own readings go with it. */
+  private readonly slideData: Set<string>;
 
   constructor(
     readonly el: HTMLElement,
     inputs: MeterInput[],
+    registry: SourceRegistry,
   ) {
+    this.slideData = new Set(Object.keys(el.dataset));
     el.replaceChildren();
     el.classList.add('lm-mounted');
     if (inputs.length > 1) el.classList.add('lm-compare');
@@ -155,31 +168,47 @@ export class MeterWidget {
 
     inputs.forEach((inp, i) => {
       const col = this.columns[i]!;
-      this.unsubscribe.push(
-        inp.source.on('started', (msg) => {
-          col.reset();
-          col.run = { demo: msg.demo, variant: msg.variant, live: msg.pid !== 0 };
-          this.queueRedraw();
-        }),
-        inp.source.on('reset', () => {
-          col.reset();
-          this.queueRedraw();
-        }),
-        inp.source.on('metrics', (m) => {
-          col.add(m);
-          if (col.run?.live && m.perConnectionBytes !== null) {
-            // The deck's "measured here" figures follow live runs.
-            const detail: Measured = { demo: col.run.demo, variant: col.run.variant, perConnectionBytes: m.perConnectionBytes, source: 'live' };
-            document.dispatchEvent(new CustomEvent(MEASURED_EVENT, { detail }));
-          }
-          if (inputs.length === 1) Object.assign(el.dataset, col.el.dataset);
-          this.queueRedraw();
-        }),
-        inp.source.on('exit', () => (col.el.dataset.state = 'ended')),
-        inp.source.on('error', () => (col.el.dataset.state = 'ended')),
-      );
+      this.unsubscribe.push(registry.follow(inp.terminal, (source) => this.follow(source, col, inputs.length === 1)));
     });
     this.updateFooter();
+  }
+
+  /** A column shows the runs of one source: from the reading it has now (it may be mid-run), then each new one. */
+  private follow(source: DemoSource, col: Column, only: boolean): () => void {
+    const reading = (m: MeterReading) => {
+      col.add(m);
+      if (col.run?.live && m.perConnectionBytes !== null) {
+        // The deck's "measured here" figures follow live runs.
+        const detail: Measured = { demo: col.run.demo, variant: col.run.variant, perConnectionBytes: m.perConnectionBytes, source: 'live' };
+        document.dispatchEvent(new CustomEvent(MEASURED_EVENT, { detail }));
+      }
+      if (only) Object.assign(this.el.dataset, col.el.dataset);
+      this.queueRedraw();
+    };
+    const now = source.current;
+    if (now) {
+      col.reset();
+      col.run = { demo: now.run.demo, variant: now.run.variant, live: now.run.provenance.kind === 'live' };
+      for (const m of now.readings) reading(m);
+      if (now.ended) col.el.dataset.state = 'ended';
+    }
+    const offs = [
+      source.on('run', (run) => {
+        col.reset();
+        col.run = { demo: run.demo, variant: run.variant, live: run.provenance.kind === 'live' };
+        this.queueRedraw();
+      }),
+      source.on('reset', () => {
+        col.reset();
+        this.queueRedraw();
+      }),
+      source.on('metrics', reading),
+      source.on('exit', () => (col.el.dataset.state = 'ended')),
+      source.on('error', () => (col.el.dataset.state = 'ended')),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
   }
 
   private data(): uPlot.AlignedData {
@@ -218,9 +247,24 @@ export class MeterWidget {
     if (w > 0) this.plot.setSize({ width: w, height: this.plot.height });
   }
 
+  // ---- the life cycle ------------------------------------------------------
+
+  layout(_view: DeckView): void {
+    this.resize();
+  }
+
+  shown(): void {
+    this.resize();
+  }
+
+  hidden(): void {}
+
   destroy(): void {
     this.resizeObserver.disconnect();
-    for (const off of this.unsubscribe) off();
+    for (const off of this.unsubscribe.splice(0)) off();
     this.plot.destroy();
+    this.el.replaceChildren();
+    this.el.classList.remove('lm-mounted', 'lm-compare');
+    for (const key of Object.keys(this.el.dataset)) if (!this.slideData.has(key)) delete this.el.dataset[key];
   }
 }

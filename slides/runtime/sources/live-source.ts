@@ -1,51 +1,55 @@
-// A source backed by a real PTY on the demo server.
-import { Emitter, type DemoRequest, type DemoSource, type SourceEvents } from './source.js';
-import { pageConnection, type DemoConnection } from './demo-connection.js';
+// A source backed by a real PTY on the demo server: the wire's messages for one run, told
+// as run events.
+import type { ServerMessage } from '../../../shared/wire.js';
+import { SourceBase, type DemoRequest, type DemoSource } from './demo-source.js';
+import type { Provenance } from './run-events.js';
+import { pageSocket, type RunSocket } from './demo-socket.js';
 
-export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
-  private session: number | undefined;
+export class LiveSource extends SourceBase implements DemoSource {
+  readonly provenance: Provenance = { kind: 'live' };
+  readonly controls = undefined;
+  readonly acceptsInput = true;
+  /** The wire id of the run this source follows now; undefined when none is on. */
+  private runId: number | undefined;
 
   constructor(
-    private readonly request: DemoRequest,
-    private readonly conn: DemoConnection = pageConnection(),
+    request: DemoRequest,
+    private readonly socket: RunSocket = pageSocket(),
   ) {
-    super();
+    super(request);
   }
 
   start({ cols, rows }: { cols: number; rows: number }): void {
-    this.stop(); // a restart: the old session's late events are dropped below
+    this.stop(); // a restart: the old run's late messages are dropped below
     let running = false;
-    const id = this.conn.newSession({
+    let startedAt = 0;
+    const id = this.socket.openRun({
       message: (msg) => {
         if (msg.type === 'error' && running) {
-          // A complaint about a running session (a late resize, say) does not end it.
-          console.warn(`demo server, session ${id}: ${msg.message}`);
+          // A complaint about a running run (a late resize, say) does not end it.
+          console.warn(`demo server, run ${id}: ${msg.message}`);
           return;
         }
-        if (msg.type === 'started') running = true;
-        if (msg.type === 'metrics') {
-          if (this.session === id) this.emit('metrics', msg);
-          return;
+        if (msg.type === 'exit' || msg.type === 'error') this.socket.closeRun(id);
+        if (this.runId !== id) return;
+        if (msg.type === 'started') {
+          running = true;
+          startedAt = performance.now();
         }
-        const current = this.session === id;
-        if (msg.type === 'exit' || msg.type === 'error') this.finish(id);
-        if (!current) return;
-        if (msg.type !== 'started') this.session = undefined;
-        if (msg.type === 'started') this.emit('started', msg);
-        else if (msg.type === 'exit') this.emit('exit', msg);
-        else if (msg.type === 'error') this.emit('error', msg.message);
+        this.tell(msg, cols, rows, startedAt);
       },
       output: (bytes) => {
-        if (this.session === id) this.emit('output', bytes);
+        if (this.runId === id) this.emit('output', bytes);
       },
       lost: (reason) => {
-        if (this.session !== id) return;
-        this.session = undefined;
+        if (this.runId !== id) return;
+        this.runId = undefined;
         this.emit('error', reason);
       },
     });
-    this.session = id;
-    this.conn.send({
+    this.runId = id;
+    this.emit('reset', undefined);
+    this.socket.send({
       type: 'start',
       session: id,
       demo: this.request.demo,
@@ -56,24 +60,52 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
     });
   }
 
-  private finish(id: number): void {
-    this.conn.endSession(id);
+  /** One server message of the current run, as a run event. */
+  private tell(msg: ServerMessage, cols: number, rows: number, startedAt: number): void {
+    switch (msg.type) {
+      case 'started':
+        this.emit('run', {
+          demo: msg.demo,
+          variant: msg.variant,
+          params: msg.params,
+          size: { cols, rows },
+          provenance: this.provenance,
+          timeLimitSeconds: msg.timeLimitSeconds,
+        });
+        return;
+      case 'metrics':
+        this.emit('metrics', { sample: msg.sample, perConnectionBytes: msg.perConnectionBytes, kernelBytesSinceBaseline: msg.kernelBytesSinceBaseline });
+        return;
+      case 'marker':
+        this.emit('marker', { label: msg.label, at: (performance.now() - startedAt) / 1000 });
+        return;
+      case 'exit':
+        this.runId = undefined;
+        this.emit('exit', { code: msg.code, signal: msg.signal, reason: msg.reason });
+        return;
+      case 'error':
+        this.runId = undefined;
+        this.emit('error', msg.message);
+        return;
+      case 'welcome':
+        return;
+    }
   }
 
   stop(): void {
-    if (this.session !== undefined) this.conn.send({ type: 'stop', session: this.session });
+    if (this.runId !== undefined) this.socket.send({ type: 'stop', session: this.runId });
   }
 
   input(data: string): void {
-    if (this.session !== undefined) this.conn.input(this.session, data);
+    if (this.runId !== undefined) this.socket.input(this.runId, data);
   }
 
   resize(cols: number, rows: number): void {
-    if (this.session !== undefined) this.conn.send({ type: 'resize', session: this.session, cols, rows });
+    if (this.runId !== undefined) this.socket.send({ type: 'resize', session: this.runId, cols, rows });
   }
 
   ack(bytes: number): void {
-    if (this.session !== undefined && bytes > 0) this.conn.send({ type: 'ack', session: this.session, bytes });
+    if (this.runId !== undefined && bytes > 0) this.socket.send({ type: 'ack', session: this.runId, bytes });
   }
 
   ready(): Promise<void> {
@@ -81,7 +113,7 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
   }
 
   async unavailable(): Promise<string | undefined> {
-    const { demos } = await this.conn.welcomed();
+    const { demos } = await this.socket.welcomed();
     const demo = demos.find((d) => d.id === this.request.demo);
     if (!demo) return `The demo "${this.request.demo}" is not there yet: this server knows ${demos.map((d) => d.id).join(', ')}.`;
     if (this.request.variant && !demo.variants.some((v) => v.id === this.request.variant)) {
@@ -90,9 +122,10 @@ export class LiveSource extends Emitter<SourceEvents> implements DemoSource {
     return undefined;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.stop();
-    if (this.session !== undefined) this.conn.endSession(this.session);
-    this.clear();
+    if (this.runId !== undefined) this.socket.closeRun(this.runId);
+    this.runId = undefined;
+    super.dispose();
   }
 }

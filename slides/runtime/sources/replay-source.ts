@@ -1,16 +1,28 @@
-// A source that plays back a real recording (asciicast v2 + metrics track) through the same
-// events as a live session, with play/pause, speed and seek.
+// A source that plays back a real recording (asciicast v2 + metrics track) as the same run
+// events a live run gives, with play/pause, speed and seek.
 import { parseRecording, recordingPaths, type Recording } from '../../../shared/recording.js';
-import { Emitter, type DemoRequest, type DemoSource, type ReplayControls, type SourceEvents } from './source.js';
+import { SourceBase, type DemoRequest, type DemoSource, type ReplayControls } from './demo-source.js';
+import type { Marker, Provenance, RunEnd } from './run-events.js';
 
 const TICK_MS = 33;
 
-function label(r: Recording): string {
-  const on = r.header.what_is_async.recordedOn;
-  return `recorded on ${on.date.slice(0, 10)} · ${on.os.replace(/ \(.*\)$/, '')}, ${on.machine}, Python ${on.python}`;
+/** Fetches a run's recording from the site: recordings/<demo>/<variant>[@params].cast and .metrics.jsonl. */
+async function fetchRecording(request: DemoRequest, baseUrl: string): Promise<Recording> {
+  const paths = recordingPaths(request.variant ?? 'default', request.params);
+  const base = `${baseUrl}recordings/${request.demo}/`;
+  const [cast, metrics] = await Promise.all(
+    [paths.cast, paths.metrics].map(async (p) => {
+      // '@', '=' and ',' are fine in a path; escaping them makes some static servers miss the file.
+      const res = await fetch(base + encodeURI(p));
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    }),
+  );
+  return parseRecording(cast!, metrics!);
 }
 
-export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, ReplayControls {
+export class ReplaySource extends SourceBase implements DemoSource, ReplayControls {
+  readonly acceptsInput = false;
   private recording: Recording | undefined;
   private loading: Promise<void> | undefined;
   private loadError: string | undefined;
@@ -25,13 +37,17 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
   speed = 1;
 
   constructor(
-    private readonly request: DemoRequest,
+    request: DemoRequest,
     private readonly baseUrl: string,
   ) {
-    super();
+    super(request);
   }
 
-  get replay(): ReplayControls | undefined {
+  get provenance(): Provenance {
+    return { kind: 'recording', recordedOn: this.recording?.header.what_is_async.recordedOn };
+  }
+
+  get controls(): ReplayControls | undefined {
     return this.recording ? this : undefined;
   }
 
@@ -45,21 +61,11 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
   }
 
   private async load(): Promise<void> {
-    const variant = this.request.variant ?? 'default';
-    const paths = recordingPaths(variant, this.request.params);
-    const base = `${this.baseUrl}recordings/${this.request.demo}/`;
     try {
-      const [cast, metrics] = await Promise.all(
-        [paths.cast, paths.metrics].map(async (p) => {
-          // '@', '=' and ',' are fine in a path; escaping them makes some static servers miss the file.
-          const res = await fetch(base + encodeURI(p));
-          if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          return res.text();
-        }),
-      );
-      this.recording = parseRecording(cast!, metrics!);
+      this.recording = await fetchRecording(this.request, this.baseUrl);
     } catch (err) {
-      this.loadError = `No recording of "${this.request.demo}${this.request.variant ? ` · ${this.request.variant}` : ''}" in this build (${(err as Error).message}). Record it with: npm run record -- ${this.request.demo}`;
+      const { demo, variant } = this.request;
+      this.loadError = `No recording of "${demo}${variant ? ` · ${variant}` : ''}" in this build (${(err as Error).message}). Record it with: npm run record -- ${demo}`;
     }
   }
 
@@ -77,11 +83,8 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
   get playing(): boolean {
     return this.timer !== undefined;
   }
-  get markers(): { t: number; label: string }[] {
-    return this.rec.events.filter((e) => e[1] === 'm').map(([t, , label]) => ({ t, label }));
-  }
-  get recordedLabel(): string {
-    return label(this.rec);
+  get markers(): Marker[] {
+    return this.rec.events.filter((e) => e[1] === 'm').map(([at, , label]) => ({ at, label }));
   }
 
   start(): void {
@@ -90,7 +93,7 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
     this.resume();
   }
 
-  /** Stop: the replay halts where it is, and ends like a stopped session. */
+  /** Stop: the replay halts where it is, and ends like a stopped run. */
   stop(): void {
     if (!this.started || this.finished) return;
     this.pause();
@@ -116,7 +119,7 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
     this.speed = speed;
   }
 
-  /** Jumps to `seconds`: the screen and meters are rebuilt from the start up to there. */
+  /** Jumps to `seconds`: the screen and meters start over and are rebuilt up to there. */
   seek(seconds: number): void {
     const r = this.rec;
     this.pos = 0;
@@ -134,19 +137,29 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
     const r = this.rec;
     if (!this.started) {
       this.started = true;
-      const h = r.header.what_is_async;
-      this.emit('started', { type: 'started', session: 0, demo: h.demo, variant: h.variant, pid: 0, argv: [], params: h.params, timeLimitSeconds: 0 });
+      const h = r.header;
+      const { demo, variant, params } = h.what_is_async;
+      this.emit('run', { demo, variant, params, size: { cols: h.width, rows: h.height }, provenance: this.provenance });
     }
-    // Output of one tick goes out in one write: fewer, larger writes draw faster.
+    // Output of one tick goes out in one write (fewer, larger writes draw faster); a step
+    // marker goes out after the output before it.
     let text = '';
+    const flush = () => {
+      if (text) this.emit('output', new TextEncoder().encode(text));
+      text = '';
+    };
     while (this.nextEvent < r.events.length && r.events[this.nextEvent]![0] <= to) {
-      const [, kind, data] = r.events[this.nextEvent++]!;
+      const [at, kind, data] = r.events[this.nextEvent++]!;
       if (kind === 'o') text += data;
+      else if (kind === 'm') {
+        flush();
+        this.emit('marker', { label: data, at });
+      }
     }
-    if (text) this.emit('output', new TextEncoder().encode(text));
+    flush();
     while (this.nextMetric < r.metrics.length && r.metrics[this.nextMetric]!.t <= to) {
-      const m = r.metrics[this.nextMetric++]!;
-      this.emit('metrics', { type: 'metrics', session: 0, sample: m.sample, perConnectionBytes: m.perConnectionBytes, kernelBytesSinceBaseline: m.kernelBytesSinceBaseline, underTest: { pid: m.sample.pid, match: null } });
+      const { sample, perConnectionBytes, kernelBytesSinceBaseline } = r.metrics[this.nextMetric++]!;
+      this.emit('metrics', { sample, perConnectionBytes, kernelBytesSinceBaseline });
     }
     this.pos = Math.min(to, r.duration);
     if (this.pos >= r.duration && !this.finished) {
@@ -155,17 +168,31 @@ export class ReplaySource extends Emitter<SourceEvents> implements DemoSource, R
     }
   }
 
-  private finish(exit: { code: number | null; signal: string | null; reason: 'exited' | 'stopped' | 'timeout' | 'disconnected' | 'shutdown' }): void {
+  private finish({ code, signal, reason }: RunEnd): void {
     this.finished = true;
-    this.emit('exit', { type: 'exit', session: 0, code: exit.code, signal: exit.signal, reason: exit.reason });
+    this.emit('exit', { code, signal, reason });
   }
 
   input(): void {}
   resize(): void {}
   ack(): void {}
 
-  dispose(): void {
+  override dispose(): void {
     this.pause();
-    this.clear();
+    super.dispose();
+  }
+}
+
+/**
+ * A recording's final screen and meters, at once (the print view, the speaker view's
+ * previews): a replay that jumps to its end when started, with nothing to control.
+ */
+export class SnapshotSource extends ReplaySource {
+  override get controls(): undefined {
+    return undefined;
+  }
+
+  override start(): void {
+    if (super.controls) this.seek(this.duration);
   }
 }

@@ -1,6 +1,7 @@
-// The controls a replayed terminal adds: speed, a seek bar with the time, and where the
-// recording was made.
-import type { ReplayControls } from '../sources/source.js';
+// What a terminal showing a recording adds: where the recording was made, and when the
+// source can be controlled (a replay), speed and a seek bar with the time and the steps.
+import type { RecordedOn } from '../../../shared/recording.js';
+import type { ReplayControls } from '../sources/demo-source.js';
 
 const SPEEDS = [0.5, 1, 2, 4];
 
@@ -8,49 +9,61 @@ function clock(s: number): string {
   return `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 }
 
+/** "recorded on 2026-11-26 · Debian GNU/Linux 12, 2 cores, 24 GiB, Python 3.11.7" */
+export function recordedOnLabel(on: RecordedOn | undefined): string {
+  return on ? `recorded on ${on.date.slice(0, 10)} · ${on.os.replace(/ \(.*\)$/, '')}, ${on.machine}, Python ${on.python}` : 'a recording';
+}
+
 export class ReplayBar {
   readonly el: HTMLElement;
-  private readonly seek: HTMLInputElement;
-  private readonly time: HTMLElement;
+  private readonly seek: HTMLInputElement | undefined;
+  private readonly time: HTMLElement | undefined;
   private frame = 0;
 
-  constructor(private readonly replay: ReplayControls) {
+  constructor(
+    private readonly replay: ReplayControls | undefined,
+    recordedOn: RecordedOn | undefined,
+  ) {
     this.el = document.createElement('div');
     this.el.className = 'lt-replay';
+    const label = document.createElement('span');
+    label.className = 'lt-recorded';
+    label.textContent = recordedOnLabel(recordedOn);
+    this.el.append(label);
+    if (!replay) return;
     const speed = document.createElement('select');
     speed.className = 'lt-speed';
     speed.title = 'Replay speed';
     speed.setAttribute('aria-label', 'Replay speed'); // a title alone names a control only as a tooltip
     for (const s of SPEEDS) speed.add(new Option(`${s}×`, String(s), s === 1, s === 1));
     speed.addEventListener('change', () => replay.setSpeed(Number(speed.value)));
-    this.seek = document.createElement('input');
-    this.seek.type = 'range';
-    this.seek.className = 'lt-seek';
-    this.seek.min = '0';
-    this.seek.max = String(replay.duration);
-    this.seek.step = '0.05';
-    this.seek.value = '0';
-    this.seek.title = 'Seek';
-    this.seek.setAttribute('aria-label', 'Seek in the recording');
-    this.seek.addEventListener('input', () => {
-      replay.seek(Number(this.seek.value));
+    const seek = (this.seek = document.createElement('input'));
+    seek.type = 'range';
+    seek.className = 'lt-seek';
+    seek.min = '0';
+    seek.max = String(replay.duration);
+    seek.step = '0.05';
+    seek.value = '0';
+    seek.title = 'Seek';
+    seek.setAttribute('aria-label', 'Seek in the recording');
+    seek.addEventListener('input', () => {
+      // The range snaps to its step, so its far right can fall short of the end: it means the end.
+      const to = Number(seek.value);
+      replay.seek(to > replay.duration - Number(seek.step) ? replay.duration : to);
       this.update();
     });
     // Step markers become ticks on the seek bar, and their names show as the replay passes them.
     if (replay.markers.length) {
       const ticks = document.createElement('datalist');
       ticks.id = `lt-steps-${Math.random().toString(36).slice(2)}`;
-      for (const m of replay.markers) ticks.append(new Option(m.label, String(m.t)));
-      this.seek.setAttribute('list', ticks.id);
+      for (const m of replay.markers) ticks.append(new Option(m.label, String(m.at)));
+      seek.setAttribute('list', ticks.id);
       this.el.append(ticks);
-      this.seek.title = `Steps: ${replay.markers.map((m) => `${clock(m.t)} ${m.label}`).join(' · ')}`;
+      seek.title = `Steps: ${replay.markers.map((m) => `${clock(m.at)} ${m.label}`).join(' · ')}`;
     }
     this.time = document.createElement('span');
     this.time.className = 'lt-time';
-    const label = document.createElement('span');
-    label.className = 'lt-recorded';
-    label.textContent = replay.recordedLabel;
-    this.el.prepend(speed, this.seek, this.time, label);
+    this.el.prepend(speed, seek, this.time);
     // Keys and clicks here are for the replay, not the deck.
     for (const ev of ['keydown', 'click', 'pointerdown'] as const) this.el.addEventListener(ev, (e) => e.stopPropagation());
     this.update();
@@ -58,15 +71,18 @@ export class ReplayBar {
 
   /** Follows the replay's position while it plays. */
   update = (): void => {
-    this.seek.value = String(this.replay.position);
-    this.seek.setAttribute('aria-valuetext', `${clock(this.replay.position)} of ${clock(this.replay.duration)}`);
-    const step = this.replay.markers.filter((m) => m.t <= this.replay.position).at(-1);
-    this.time.textContent = `${clock(this.replay.position)} / ${clock(this.replay.duration)}${step ? ` · ${step.label}` : ''}`;
+    const r = this.replay;
+    if (!r || !this.seek || !this.time) return;
+    this.seek.value = String(r.position);
+    this.seek.setAttribute('aria-valuetext', `${clock(r.position)} of ${clock(r.duration)}`);
+    const step = r.markers.filter((m) => m.at <= r.position).at(-1);
+    this.time.textContent = `${clock(r.position)} / ${clock(r.duration)}${step ? ` · ${step.label}` : ''}`;
     cancelAnimationFrame(this.frame);
-    if (this.replay.playing) this.frame = requestAnimationFrame(this.update);
+    if (r.playing) this.frame = requestAnimationFrame(this.update);
   };
 
   destroy(): void {
     cancelAnimationFrame(this.frame);
+    this.el.remove();
   }
 }

@@ -1,12 +1,17 @@
-// A live terminal on a slide: xterm.js fed by a source, with Run / Stop / Restart.
-// Its state is on the element as data-state (idle | starting | running | exited | error),
-// which the presenter's scripts and the tests rely on.
+// A live terminal on a slide: xterm.js showing the runs of the source behind its id in the
+// page's registry, with Run / Stop / Restart (Play / Pause on a replay). Its state is on the
+// element as data-state (idle | starting | running | exited | error), which the presenter's
+// scripts and the tests rely on. The source is bound to xterm by a SourceAddon; a source
+// swapped in under the same id (a recording in place of a failed live run) is followed.
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { describeExit } from '../../../shared/wire.js';
-import type { DemoSource } from '../sources/source.js';
-import { useBestRenderer } from './renderer.js';
+import type { DemoSource } from '../sources/demo-source.js';
+import type { SourceRegistry } from '../sources/source-registry.js';
+import type { DeckView, SlideWidget } from '../widgets/slide-widget.js';
+import { SourceAddon } from './source-addon.js';
+import { TerminalRenderer } from './renderer.js';
 import { ReplayBar } from './replay-bar.js';
 
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
@@ -14,32 +19,41 @@ export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error'
 const DIM = '\x1b[2m';
 const RED = '\x1b[31;1m';
 const RESET = '\x1b[0m';
-/** Acknowledge drawn output in batches: fewer messages, still well under the server's window. */
-const ACK_BATCH = 8 * 1024;
 
 export interface TerminalWidgetOptions {
   title: string;
   fontSize: number;
-  /** Show the final screen of a replay as static HTML (print view, speaker-view previews). */
-  snapshot?: boolean;
+  /** Show the final screen of the run as static HTML (print view, speaker-view previews). */
+  still?: boolean;
+  /** A problem with the slide's markup, shown instead of a run. */
+  problem?: string | undefined;
 }
 
-export class TerminalWidget {
+/** The data attributes the widget sets on its element, removed again when it is destroyed. */
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom'] as const;
+
+export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly screen: HTMLElement;
   private readonly status: HTMLElement;
   private readonly buttons: Record<'run' | 'stop' | 'restart', HTMLButtonElement>;
-  private readonly unsubscribe: (() => void)[] = [];
   private readonly resizeObserver: ResizeObserver;
-  private pendingAck = 0;
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly renderer: TerminalRenderer;
+  private readonly unfollow: () => void;
+  private bound: DemoSource | undefined;
+  /** The bound source, once it has loaded what it needs (a recording). */
+  private loaded: DemoSource | undefined;
   private state: TerminalState = 'idle';
   private replayBar: ReplayBar | undefined;
+  private frozenText: string | undefined;
+  private destroyed = false;
 
   constructor(
     readonly el: HTMLElement,
-    readonly source: DemoSource,
+    /** Its id in the registry (the element's id). */
+    readonly key: string,
+    private readonly registry: SourceRegistry,
     private readonly opts: TerminalWidgetOptions,
   ) {
     el.replaceChildren();
@@ -85,69 +99,99 @@ export class TerminalWidget {
     });
     this.term.loadAddon(this.fit);
     this.term.open(this.screen);
-    if (!opts.snapshot) {
-      void useBestRenderer(this.term, (r) => (el.dataset.renderer = r)).then((r) => {
-        el.dataset.renderer = r;
-        this.refit();
-      });
-    } else el.dataset.renderer = 'dom';
-    this.refit();
-    this.term.onData((data) => {
-      if (this.state === 'running') this.source.input(data);
+    this.renderer = new TerminalRenderer(this.term, (r) => {
+      el.dataset.renderer = r;
+      this.refit();
     });
+    el.dataset.renderer = 'dom';
+    this.refit();
     this.resizeObserver = new ResizeObserver(() => this.refit());
     this.resizeObserver.observe(this.screen);
+    this.setState('idle');
+    if (opts.problem) {
+      this.fail(opts.problem);
+      this.unfollow = () => {};
+    } else this.unfollow = registry.follow(key, (source) => this.bind(source));
+  }
 
-    this.unsubscribe.push(
+  /** The source it shows now (scripts and tests type into it: `el.liveTerminal.source.input(…)`). */
+  get source(): DemoSource | undefined {
+    return this.bound;
+  }
+
+  private bind(source: DemoSource): () => void {
+    this.bound = source;
+    const addon = new SourceAddon(source);
+    this.term.loadAddon(addon);
+    const offs = [
       source.on('reset', () => {
-        this.term.reset();
-        this.setState('idle');
+        if (this.state !== 'starting') this.setState('idle');
       }),
-      source.on('started', () => this.setState('running')),
-      source.on('output', (bytes) => this.term.write(bytes, () => this.acknowledge(bytes.byteLength))),
-      source.on('exit', (msg) => {
-        this.flushAck();
-        const ok = msg.reason === 'exited' && msg.code === 0;
-        this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(msg)} ──${RESET}\r\n`);
+      source.on('run', () => {
+        this.setState('running');
+        this.replayBar?.update();
+      }),
+      source.on('exit', (end) => {
+        const ok = end.reason === 'exited' && end.code === 0;
+        this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(end)} ──${RESET}\r\n`);
         this.setState('exited');
         this.replayBar?.update();
+        if (this.opts.still) this.term.write('', () => void this.freeze());
       }),
       source.on('error', (message) => {
         this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n`);
         this.setState('error');
       }),
-    );
-    this.setState('idle');
+    ];
+    // Following a run already on: show where it stands.
+    const now = source.current;
+    if (now) this.setState(now.ended === undefined ? 'running' : 'error' in now.ended ? 'error' : 'exited');
+    else this.setState('idle');
     void source.unavailable().then((why) => {
+      if (this.bound !== source || this.destroyed) return;
       if (why) {
-        if (this.state !== 'idle') return;
-        this.term.write(`${DIM}${why}${RESET}\r\n`);
-        this.setState('error');
-        this.buttons.run.disabled = this.buttons.restart.disabled = true;
+        if (this.state === 'idle') this.fail(why);
         return;
       }
-      if (source.replay) this.setUpReplay();
+      this.loaded = source;
+      this.showCapabilities(source);
+      if (this.opts.still) source.start({ cols: this.term.cols, rows: this.term.rows });
     });
+    return () => {
+      for (const off of offs) off();
+      addon.dispose();
+      this.replayBar?.destroy();
+      this.replayBar = undefined;
+      if (this.bound === source) this.bound = this.loaded = undefined;
+    };
   }
 
-  private setUpReplay(): void {
-    const replay = this.source.replay!;
-    this.buttons.run.textContent = '▶ Play';
-    this.buttons.run.title = 'Play the recording';
-    this.buttons.stop.textContent = '❚❚ Pause';
-    this.buttons.stop.title = 'Pause the recording';
-    this.replayBar = new ReplayBar(replay);
-    this.el.append(this.replayBar.el);
-    this.refit();
-    if (this.opts.snapshot) {
-      replay.seek(replay.duration);
-      this.term.write('', () => void this.freeze());
+  /** A source that is ready says what it can do: a recording names itself, a replay adds its controls. */
+  private showCapabilities(source: DemoSource): void {
+    const recording = source.provenance.kind === 'recording';
+    this.buttons.run.textContent = recording ? '▶ Play' : '▶ Run';
+    this.buttons.run.title = recording ? 'Play the recording' : 'Run the demo';
+    this.buttons.stop.textContent = recording ? '❚❚ Pause' : '■ Stop';
+    this.buttons.stop.title = recording ? 'Pause the recording' : 'Stop the demo and every process it started';
+    if (source.provenance.kind === 'recording') {
+      this.replayBar = new ReplayBar(source.controls, source.provenance.recordedOn);
+      this.el.append(this.replayBar.el);
     }
+    this.setState(this.state);
+    this.refit();
+  }
+
+  private fail(why: string): void {
+    this.term.write(`${DIM}${why}${RESET}\r\n`);
+    this.setState('error');
+    this.buttons.run.disabled = this.buttons.restart.disabled = true;
   }
 
   /** Replaces the terminal with static HTML of its screen: prints, and costs nothing to keep. */
   private async freeze(): Promise<void> {
+    if (this.destroyed || this.frozenText !== undefined) return;
     const { SerializeAddon } = await import('@xterm/addon-serialize');
+    if (this.destroyed) return;
     const serialize = new SerializeAddon();
     this.term.loadAddon(serialize);
     const html = serialize.serializeAsHTML({ includeGlobalBackground: true });
@@ -156,13 +200,12 @@ export class TerminalWidget {
     snap.className = 'lt-snapshot';
     if (pre) snap.append(pre);
     this.resizeObserver.disconnect();
+    this.frozenText = this.text();
     this.screen.replaceChildren(snap);
     this.el.dataset.snapshot = 'true';
-    this.frozenText = this.text();
+    for (const b of Object.values(this.buttons)) b.disabled = true;
     this.term.dispose();
   }
-
-  private frozenText: string | undefined;
 
   /** The terminal's whole text (scrollback and screen), one line per row: for tests and scripts. */
   text(): string {
@@ -177,11 +220,15 @@ export class TerminalWidget {
     return this.state;
   }
 
+  get busy(): boolean {
+    return this.state === 'starting' || this.state === 'running';
+  }
+
   private setState(state: TerminalState): void {
     this.state = state;
     this.el.dataset.state = state;
     this.status.textContent = { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
-    const paused = state === 'running' && this.source.replay?.playing === false;
+    const paused = state === 'running' && this.bound?.controls?.playing === false;
     this.el.dataset.paused = String(paused);
     const active = (state === 'starting' || state === 'running') && !paused;
     this.buttons.run.disabled = active;
@@ -189,18 +236,7 @@ export class TerminalWidget {
     this.buttons.restart.disabled = state === 'idle';
   }
 
-  private acknowledge(bytes: number): void {
-    this.pendingAck += bytes;
-    if (this.pendingAck >= ACK_BATCH) this.flushAck();
-    else this.ackTimer ??= setTimeout(() => this.flushAck(), 20);
-  }
-
-  private flushAck(): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    if (this.pendingAck > 0) this.source.ack(this.pendingAck);
-    this.pendingAck = 0;
-  }
+  // ---- the life cycle ------------------------------------------------------
 
   /**
    * reveal.js scales the whole slide with a CSS transform; a terminal drawn under it is blurry
@@ -208,9 +244,9 @@ export class TerminalWidget {
    * draws at device size instead, with a font scaled by the deck's scale (and the presenter's
    * zoom for the back of the room).
    */
-  applyScale(deckScale: number, zoom: number): void {
-    if (this.frozenText !== undefined) return;
-    const s = deckScale > 0 && Number.isFinite(deckScale) ? deckScale : 1;
+  layout({ scale, zoom }: DeckView): void {
+    if (this.frozenText !== undefined || this.destroyed) return;
+    const s = scale > 0 && Number.isFinite(scale) ? scale : 1;
     const style = this.screen.style;
     if (s === 1) {
       style.transform = style.width = style.height = '';
@@ -227,19 +263,38 @@ export class TerminalWidget {
     this.refit();
   }
 
-  refit(): void {
-    if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined) return;
-    // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
-    try {
-      this.fit.fit();
-    } catch {
-      return; // not laid out yet
-    }
-    if (this.state === 'running' || this.state === 'starting') this.source.resize(this.term.cols, this.term.rows);
+  shown(): void {
+    if (!this.opts.still && this.frozenText === undefined && !this.destroyed) void this.renderer.useWebgl();
   }
 
+  /** Its slide is away: the WebGL context goes back to the browser, the DOM renderer keeps the screen. */
+  hidden(): void {
+    this.renderer.release();
+  }
+
+  refit(): void {
+    if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined || this.destroyed) return;
+    // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
+    try {
+      this.fit.fit(); // a resize reaches a running program through the SourceAddon
+    } catch {
+      // not laid out yet
+    }
+  }
+
+  // ---- the buttons ---------------------------------------------------------
+
   run(): void {
-    const replay = this.source.replay;
+    const source = this.bound;
+    if (!source) return;
+    if (this.loaded !== source) {
+      // A recording still loading: it plays once it is there.
+      void source.unavailable().then((why) => {
+        if (!why && this.bound === source) this.run();
+      });
+      return;
+    }
+    const replay = source.controls;
     if (replay && this.state === 'running' && !replay.playing) {
       replay.resume();
       this.setState(this.state);
@@ -248,24 +303,23 @@ export class TerminalWidget {
     }
     if (this.state === 'starting' || this.state === 'running') return;
     this.refit();
-    this.term.reset();
-    this.pendingAck = 0;
     this.setState('starting');
-    this.source.start({ cols: this.term.cols, rows: this.term.rows });
-    if (this.source.replay) {
-      this.setState(this.state); // the replay started playing after its 'started' event
-      this.replayBar?.update();
-    } else this.term.focus();
+    source.start({ cols: this.term.cols, rows: this.term.rows });
+    // A replay is playing by now: its buttons follow.
+    this.setState(this.state);
+    this.replayBar?.update();
+    if (source.acceptsInput) this.term.focus();
   }
 
   stop(): void {
-    const replay = this.source.replay;
+    const source = this.bound;
+    const replay = source?.controls;
     if (replay) {
       replay.pause();
       this.setState(this.state);
       return;
     }
-    if (this.state === 'starting' || this.state === 'running') this.source.stop();
+    if (this.state === 'starting' || this.state === 'running') source?.stop();
   }
 
   restart(): void {
@@ -274,10 +328,23 @@ export class TerminalWidget {
   }
 
   destroy(): void {
-    this.replayBar?.destroy();
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.unfollow();
+    this.registry.remove(this.key);
+    this.renderer.release();
     this.resizeObserver.disconnect();
-    for (const off of this.unsubscribe) off();
-    this.source.dispose();
-    this.term.dispose();
+    if (this.frozenText === undefined) this.term.dispose();
+    this.el.replaceChildren();
+    this.el.classList.remove('lt-mounted');
+    for (const key of OWN_DATA) delete this.el.dataset[key];
+    if (this.el.liveTerminal === this) delete this.el.liveTerminal;
+  }
+}
+
+declare global {
+  interface HTMLElement {
+    /** The mounted widget of a `.live-terminal` element, for anyone scripting the deck. */
+    liveTerminal?: TerminalWidget;
   }
 }

@@ -1,6 +1,7 @@
 // Finds a demo's declared steps (demo.json "steps") in its output: each step once, at the
-// first whole line that matches it. The recorder marks them in a recording; `compare` moves
-// on once the last one has shown that the demo's point is made.
+// first whole line that matches it. A DemoRun emits each as a marker event: pages name the
+// moment, the recorder marks it in a recording, and `compare` moves on once the last one has
+// shown that the demo's point is made.
 export interface StepSpec {
   match: string;
   label: string;

@@ -1,5 +1,6 @@
-// The page's one WebSocket to the demo server, shared by every live terminal on the page.
-// Sessions are multiplexed by id; messages wait while the socket (re)connects.
+// The page's one WebSocket to the demo server (the demo socket), shared by every live
+// terminal on the page. Runs are multiplexed by an id the page picks (the wire's `session`);
+// messages wait while the socket (re)opens.
 import {
   PROTOCOL,
   WS_PATH,
@@ -12,17 +13,27 @@ import {
   type WelcomeMessage,
 } from '../../../shared/wire.js';
 
-export interface SessionHandler {
+/** What one run hears from the socket. */
+export interface RunHandler {
   message(msg: ServerMessage): void;
   output(bytes: Uint8Array): void;
-  /** The socket closed under a running session. */
+  /** The socket closed under the run. */
   lost(reason: string): void;
 }
 
-export class DemoConnection {
+/** What a live source needs of the socket its runs go over. */
+export interface RunSocket {
+  openRun(handler: RunHandler): number;
+  closeRun(id: number): void;
+  send(msg: ClientMessage): void;
+  input(run: number, data: string): void;
+  welcomed(): Promise<WelcomeMessage>;
+}
+
+export class DemoSocket implements RunSocket {
   private ws: WebSocket | undefined;
   private readonly queue: (string | Uint8Array)[] = [];
-  private readonly handlers = new Map<number, SessionHandler>();
+  private readonly handlers = new Map<number, RunHandler>();
   private nextId = 1;
   private retryMs = 500;
   welcome: WelcomeMessage | undefined;
@@ -38,20 +49,21 @@ export class DemoConnection {
   }
 
   /** The server's URL for this page: same host, token carried over from the page's URL. */
-  static forPage(loc: Location = location): DemoConnection {
+  static forPage(loc: Location = location): DemoSocket {
     const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
     const token = new URLSearchParams(loc.search).get('token');
-    return new DemoConnection(`${scheme}://${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    return new DemoSocket(`${scheme}://${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
   }
 
-  newSession(handler: SessionHandler): number {
+  /** A new run's id, whose messages go to `handler` until closeRun. */
+  openRun(handler: RunHandler): number {
     const id = this.nextId++;
     this.handlers.set(id, handler);
     this.ensureOpen();
     return id;
   }
 
-  endSession(id: number): void {
+  closeRun(id: number): void {
     this.handlers.delete(id);
   }
 
@@ -59,12 +71,12 @@ export class DemoConnection {
     this.sendRaw(JSON.stringify(msg));
   }
 
-  /** Keys or a paste for a session, in frames the server accepts (a large paste is split). */
-  input(session: number, data: string): void {
+  /** Keys or a paste for a run, in frames the server accepts (a large paste is split). */
+  input(run: number, data: string): void {
     const bytes = new TextEncoder().encode(data);
     const most = (this.welcome?.limits.maxPayload ?? MAX_CLIENT_PAYLOAD) - 5; // minus the frame header
     for (let at = 0; at < bytes.byteLength; at += most) {
-      this.sendRaw(encodeFrame(Op.input, session, bytes.subarray(at, at + most)));
+      this.sendRaw(encodeFrame(Op.input, run, bytes.subarray(at, at + most)));
     }
   }
 
@@ -89,7 +101,7 @@ export class DemoConnection {
     ws.onclose = (ev) => {
       const hadQueue = this.queue.length > 0;
       // A server that refuses the socket (too many open) says why in the close reason.
-      const why = ev.reason ? `the demo server closed the connection: ${ev.reason}` : 'lost the connection to the demo server (is `npm start` still running?)';
+      const why = ev.reason ? `the demo server closed this page's socket: ${ev.reason}` : 'the page lost the demo server (is `npm start` still running?)';
       for (const h of this.handlers.values()) h.lost(why);
       this.handlers.clear();
       this.ws = undefined;
@@ -121,7 +133,8 @@ export class DemoConnection {
   }
 }
 
-let shared: DemoConnection | undefined;
-export function pageConnection(): DemoConnection {
-  return (shared ??= DemoConnection.forPage());
+let shared: DemoSocket | undefined;
+/** The page's demo socket, opened when a live terminal first needs it. */
+export function pageSocket(): DemoSocket {
+  return (shared ??= DemoSocket.forPage());
 }

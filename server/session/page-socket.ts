@@ -1,5 +1,8 @@
-// One page's WebSocket: validates every message and multiplexes its sessions.
-// A bad message gets an error naming the problem; the connection and other sessions go on.
+// One page's WebSocket (the page socket; "connection" in this talk means a TCP connection):
+// validates every message, and multiplexes the page's demo runs by the ids the page chose.
+// For each run it started, the page is the run's pace-setter: its acknowledgements, and its
+// socket's real backpressure (socket-sender.ts), pause the run's PTY. A bad message gets an
+// error naming the problem; the socket and the other runs go on.
 import type { WebSocket, RawData } from 'ws';
 import {
   Op,
@@ -15,20 +18,27 @@ import { shortText } from '../protocol/short-text.js';
 import type { Registry } from '../registry/registry.js';
 import type { IncidentLog } from '../http/incident-log.js';
 import { planLaunch } from './demo-launcher.js';
-import { PtySession } from './pty-session.js';
-import type { SessionLimits } from './session-limits.js';
-import { SessionMeter } from './session-meter.js';
 import { SocketSender } from './socket-sender.js';
 import { MAX_QUEUED_INPUT } from './pty-input-writer.js';
+import type { RunRegistry } from '../run/run-registry.js';
+import type { DemoRun } from '../run/demo-run.js';
+import type { RunConsumer } from '../run/run-consumer.js';
+import type { ConsumerEvent } from '../run/run-events.js';
 
 /** Longest error message sent: it names the problem, never repeats a large input. */
 const MAX_ERROR_CHARS = 300;
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
-export class Connection {
-  private readonly sessions = new Map<number, PtySession>();
-  /** Sessions whose input queue overflowed: told once, until input fits again. */
+/** A run this page started, under the id the page gave it, and the page's subscription to it. */
+interface PageRun {
+  run: DemoRun;
+  consumer: RunConsumer;
+}
+
+export class PageSocket {
+  private readonly runs = new Map<number, PageRun>();
+  /** Runs whose input queue overflowed: told once, until input fits again. */
   private readonly overflowing = new Set<number>();
   private readonly out: SocketSender;
   private closed = false;
@@ -36,17 +46,14 @@ export class Connection {
   constructor(
     private readonly ws: WebSocket,
     private readonly registry: Registry,
-    private readonly limits: SessionLimits,
+    private readonly running: RunRegistry,
     private readonly sampleHz: number,
     private readonly incidents: IncidentLog,
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {
     this.out = new SocketSender(ws, {
       onCongestion: (congested) => {
-        for (const s of this.sessions.values()) {
-          if (congested) s.hold('socket');
-          else s.release('socket');
-        }
+        for (const { consumer } of this.runs.values()) consumer.setCongested(congested);
       },
       onOverrun: (queued) =>
         this.log(`demo server: closed a page's WebSocket: it stopped reading (${Math.round(queued / 1024)} KiB unread) while it kept sending`),
@@ -57,7 +64,7 @@ export class Connection {
       } catch (err) {
         // A bug of ours: logged with what caused it; the page gets a plain error and goes on.
         this.incidents.record(err, `a WebSocket ${isBinary ? 'binary frame' : `message ${shortText(rawText(data))}`}`);
-        this.error('the demo server failed on this message (an internal error, logged on the server); the connection goes on');
+        this.error('the demo server failed on this message (an internal error, logged on the server); the page socket goes on');
       }
     });
     ws.on('close', () => this.close('disconnected'));
@@ -73,12 +80,13 @@ export class Connection {
         defaultVariant: m.defaultVariant ?? Object.keys(m.variants)[0]!,
         variants: Object.entries(m.variants).map(([id, v]) => ({ id, title: v.title })),
       })),
-      limits: { sessionsPerPage: limits.perConnection, maxPayload: MAX_CLIENT_PAYLOAD },
+      limits: { sessionsPerPage: running.perPage, maxPayload: MAX_CLIENT_PAYLOAD },
     });
   }
 
-  get sessionCount(): number {
-    return this.sessions.size;
+  /** Runs this page started that have not ended yet. */
+  get runCount(): number {
+    return this.runs.size;
   }
 
   private send(msg: ServerMessage): void {
@@ -96,17 +104,17 @@ export class Connection {
     if (!parsed.ok) return this.error(parsed.error, parsed.session);
     const msg = parsed.message;
     if (msg.type === 'start') return this.start(msg);
-    const session = this.sessions.get(msg.session);
-    if (!session) return this.error(`no running session ${msg.session}`, msg.session);
+    const mine = this.runs.get(msg.session);
+    if (!mine) return this.error(`no running session ${msg.session}`, msg.session);
     switch (msg.type) {
       case 'stop':
-        void session.stop('stopped');
+        void mine.run.stop('stopped');
         break;
       case 'resize':
-        session.resize(msg.cols, msg.rows);
+        mine.run.resize(msg.cols, msg.rows);
         break;
       case 'ack': {
-        const r = session.ack(msg.bytes);
+        const r = mine.consumer.ack(msg.bytes);
         if (!r.ok) {
           this.error(`ack of ${msg.bytes} bytes refused: only ${r.unacknowledged} bytes were sent and not yet acknowledged; acknowledge only output you have drawn`, msg.session);
         }
@@ -119,84 +127,88 @@ export class Connection {
     const frame = decodeFrame(buf);
     if (!frame) return this.error('bad binary frame: shorter than its 5-byte header (opcode, session id)');
     if (frame.op !== Op.input) return this.error(`bad binary frame: unknown opcode ${frame.op}; clients send only input (${Op.input})`);
-    const session = this.sessions.get(frame.session);
-    if (!session) return this.error(`no running session ${frame.session}`, frame.session);
-    const r = session.write(frame.payload);
+    const mine = this.runs.get(frame.session);
+    if (!mine) return this.error(`no running session ${frame.session}`, frame.session);
+    const { run } = mine;
+    const r = run.write(frame.payload);
     if (r.ok) {
       this.overflowing.delete(frame.session);
-      if (r.dropped) session.notice(`\r\n${RED}[demo server: interrupt sent; ${r.dropped} bytes of input the program had not read yet were dropped]${RESET}\r\n`);
+      if (r.dropped) run.notice(`\r\n${RED}[demo server: interrupt sent; ${r.dropped} bytes of input the program had not read yet were dropped]${RESET}\r\n`);
       return;
     }
     if (this.overflowing.has(frame.session)) return;
     this.overflowing.add(frame.session);
     const mib = MAX_QUEUED_INPUT / (1024 * 1024);
     const why = `input dropped: ${r.queued} bytes already wait for the program to read them (at most ${mib} MiB may wait); type or paste again once it has read them`;
-    session.notice(`\r\n${RED}✗ demo server: ${why}${RESET}\r\n`);
+    run.notice(`\r\n${RED}✗ demo server: ${why}${RESET}\r\n`);
     this.error(why, frame.session);
   }
 
   private start(msg: StartMessage): void {
     if (this.closed) return;
-    if (this.sessions.has(msg.session)) return this.error(`session ${msg.session} is already running; stop it or use a new id`, msg.session);
-    const refusal = this.limits.refusal(this.sessions.size);
-    if (refusal) return this.error(refusal, msg.session);
+    const id = msg.session;
+    if (this.runs.has(id)) return this.error(`session ${id} is already running; stop it or use a new id`, id);
+    const refusal = this.running.refusal(this.runs.size);
+    if (refusal) return this.error(refusal, id);
     const launch = planLaunch(this.registry, msg);
-    if (!launch.ok) return this.error(launch.message, msg.session);
+    if (!launch.ok) return this.error(launch.message, id);
     const { plan } = launch;
-    let session: PtySession;
-    let meter: SessionMeter | undefined;
+    let run: DemoRun;
     try {
-      session = new PtySession({
-        argv: plan.argv,
-        cwd: plan.cwd,
-        env: plan.env,
+      run = this.running.start({
+        plan,
         cols: msg.cols,
         rows: msg.rows,
-        timeLimitMs: plan.timeLimitSeconds * 1000,
-        onOutput: (bytes) => {
-          this.out.send(encodeFrame(Op.output, msg.session, bytes));
-        },
+        sampleHz: this.sampleHz,
         onPtyError: (err) => this.incidents.record(err, `the PTY of demo "${plan.demo}"`),
-        onExit: (exit) => {
-          void meter?.stop();
-          this.sessions.delete(msg.session);
-          this.overflowing.delete(msg.session);
-          this.limits.release();
-          this.send({ type: 'exit', session: msg.session, ...exit });
-        },
+        onConsumerError: (err) => this.incidents.record(err, `forwarding demo "${plan.demo}" to a page`),
       });
     } catch (err) {
-      return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, msg.session);
+      return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);
     }
-    this.limits.acquire();
-    this.sessions.set(msg.session, session);
-    if (this.out.isCongested) session.hold('socket');
+    const consumer = run.subscribe((e) => this.forward(id, e), { role: 'pace-setter' });
+    this.runs.set(id, { run, consumer });
+    if (this.out.isCongested) consumer.setCongested(true);
     this.send({
       type: 'started',
-      session: msg.session,
+      session: id,
       demo: plan.demo,
       variant: plan.variant,
-      pid: session.pid,
+      pid: run.pid,
       argv: plan.argv,
       params: plan.params,
       timeLimitSeconds: plan.timeLimitSeconds,
     });
-    if (this.sampleHz > 0) {
-      meter = new SessionMeter({
-        root: session.pid,
-        match: plan.underTest?.match,
-        hz: this.sampleHz,
-        onMetrics: (m) => {
-          if (this.sessions.get(msg.session) === session) this.send({ type: 'metrics', session: msg.session, ...m });
-        },
-      });
+  }
+
+  /** A run's event, as the wire says it. */
+  private forward(id: number, e: ConsumerEvent): void {
+    switch (e.type) {
+      case 'output':
+        this.out.send(encodeFrame(Op.output, id, e.bytes));
+        break;
+      case 'screen':
+        // (A page that joins a running demo; this page only follows runs it started, from their start.)
+        this.out.send(encodeFrame(Op.output, id, Buffer.from(e.data)));
+        break;
+      case 'metrics':
+        this.send({ type: 'metrics', session: id, ...e.reading });
+        break;
+      case 'marker':
+        this.send({ type: 'marker', session: id, label: e.label });
+        break;
+      case 'exit':
+        this.runs.delete(id);
+        this.overflowing.delete(id);
+        this.send({ type: 'exit', session: id, ...e.exit });
+        break;
     }
   }
 
-  /** Ends every session of this page; resolves when their processes are gone. */
+  /** Ends every run of this page; resolves when their processes are gone. */
   close(reason: 'disconnected' | 'shutdown'): Promise<void> {
     this.closed = true;
-    return Promise.all([...this.sessions.values()].map((s) => s.stop(reason))).then(() => undefined);
+    return Promise.all([...this.runs.values()].map(({ run }) => run.stop(reason))).then(() => undefined);
   }
 }
 

@@ -1,4 +1,5 @@
-// Folds a run's metrics into the figures a summary table shows.
+// Folds a run's meter readings into the figures a summary shows: the CLI's table, the
+// recorder's report.
 import type { MetricsMessage, ExitMessage } from '../../shared/wire.js';
 
 /** Why the CLI stopped a run that had not ended by itself. */
