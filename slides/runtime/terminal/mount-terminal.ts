@@ -4,7 +4,7 @@
 // near, so xterm.js is not in the first load.
 import { attributesOf, readTerminal } from '../../../shared/slide-markup.js';
 import { LiveSource } from '../sources/live-source.js';
-import { ReplaySource, SnapshotSource } from '../sources/replay-source.js';
+import { ReplaySource, SnapshotSource, prefetchRecording } from '../sources/replay-source.js';
 import type { PageMode } from '../sources/page-mode.js';
 import type { DemoRequest, DemoSource } from '../sources/demo-source.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
@@ -24,6 +24,14 @@ export function sourceFor(mode: PageMode, request: DemoRequest, terminal?: strin
   return mode === 'snapshot' ? new SnapshotSource(request, siteBase()) : new ReplaySource(request, siteBase());
 }
 
+/** Fetches the recording of every well-formed terminal under `root` ahead of need. */
+export function prefetchRecordings(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.live-terminal')) {
+    const { markup, problems } = readTerminal(attributesOf(el));
+    if (!problems.length) prefetchRecording({ demo: markup.demo, variant: markup.variant, params: markup.params }, siteBase());
+  }
+}
+
 let unnamed = 0;
 
 export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceRegistry): TerminalWidget {
@@ -32,7 +40,11 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
   el.dataset.mode = mode;
   // A terminal without an id still has its own place in the registry (nothing else can follow it).
   const key = el.id || `live-terminal-${++unnamed}`;
-  if (mode === 'live') showLinkStatus(pageSocket());
+  if (mode === 'live') {
+    showLinkStatus(pageSocket());
+    // At hand for a fail-over, even once the server (which serves it) is gone.
+    if (!problems.length) prefetchRecording({ demo, variant, params }, siteBase());
+  }
   const request = { demo, variant, params };
   const live = () => sourceFor('live', request, key);
   const recording = () => sourceFor('replay', request);

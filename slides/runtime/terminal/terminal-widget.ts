@@ -145,6 +145,8 @@ export class TerminalWidget implements SlideWidget {
     const can = on && !!this.opts.recording && this.bound?.provenance.kind === 'live';
     this.buttons.recording.hidden = !can;
     this.el.dataset.offer = can ? 'recording' : '';
+    // Nothing runs here to type into: the keys go back to the deck, so R reaches it.
+    if (can && document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement)) document.activeElement.blur();
   }
 
   /** Shows this demo's recording in place of the live run (same demo and parameters); `play`: at once. */
