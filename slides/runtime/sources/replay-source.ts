@@ -35,9 +35,20 @@ async function fetchRecording(request: DemoRequest, baseUrl: string): Promise<Re
   return parseRecording(cast!, metrics!);
 }
 
-/** Fetches a recording now, to have it at hand if the live demo fails later (a missing one is no error here). */
+let index: Promise<Set<string>> | undefined;
+
+/**
+ * Fetches a recording now, to have it at hand if the live demo fails later: only one the
+ * site lists (recordings/index.json), so a demo without a recording costs no failed request.
+ */
 export function prefetchRecording(request: DemoRequest, baseUrl: string): void {
-  for (const url of recordingUrls(request, baseUrl)) fetchText(url).catch(() => undefined);
+  index ??= fetch(`${baseUrl}recordings/index.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<string[]>) : []))
+    .then((list) => new Set(list.map((f) => `${baseUrl}recordings/${encodeURI(f)}`)))
+    .catch(() => new Set<string>());
+  void index.then((have) => {
+    for (const url of recordingUrls(request, baseUrl)) if (have.has(url)) fetchText(url).catch(() => undefined);
+  });
 }
 
 export class ReplaySource extends SourceBase implements DemoSource, ReplayControls {
