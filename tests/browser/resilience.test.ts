@@ -32,8 +32,8 @@ afterAll(async () => {
 });
 
 /** A page that keeps every WebSocket it opens (window.demoSockets), so a test can drop one. */
-async function openDeck(url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+async function openDeck(url: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
   cleanUp.push(() => context.close());
   await context.addInitScript(() => {
     const Native = window.WebSocket;
@@ -287,7 +287,7 @@ describe('fail-over when the server refuses a start, or the demo crashes', () =>
   it('a start refused (the server at its limit) offers the recording: the button plays it in place', async () => {
     const full = await startTestServer({ runsTotal: 0 });
     cleanUp.push(() => full.close());
-    const page = await openDeck(full.url);
+    const page = await openDeck(full.url, { width: 1024, height: 768 }); // a projector's size
     await gotoSlide(page, 'chat-demo');
     await page.waitForSelector(`${CHAT}[data-state="idle"]`);
     await page.click(`${CHAT} button[data-action="run"]`);
@@ -296,6 +296,15 @@ describe('fail-over when the server refuses a start, or the demo crashes', () =>
     await page.click(`${CHAT} button[data-action="recording"]`);
     await page.waitForSelector(`${CHAT}[data-source="recording"][data-state="running"]`);
     expect(await page.$eval(`${CHAT} .lt-recorded`, (e) => e.textContent)).toMatch(/^recorded on \d{4}-/);
+    // …where a person sees it: inside the terminal's box, not under its screen (at 1024×768 the deck is scaled to 0.77).
+    expect(
+      await page.$eval(`${CHAT} .lt-recorded`, (e) => {
+        const r = e.getBoundingClientRect();
+        const box = e.closest('.live-terminal')!.getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
+        return { inside: r.bottom <= box.bottom + 1 && r.top >= box.top, onTop: top === e || e.contains(top) };
+      }),
+    ).toEqual({ inside: true, onTop: true });
     await page.waitForFunction((s) => Number(document.querySelector<HTMLElement>(s)?.dataset.rssBytes ?? 0) > 0, '#chat-demo .live-meters', { timeout: 15_000 });
     await page.context().close();
   });

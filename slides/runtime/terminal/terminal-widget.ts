@@ -52,6 +52,8 @@ export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly screen: HTMLElement;
+  /** Inside the screen, what xterm.js draws in: sized and scaled to undo the deck's scale (see layout). */
+  private readonly surface: HTMLElement;
   private readonly status: HTMLElement;
   private readonly buttons: Record<'run' | 'stop' | 'restart' | 'recording', HTMLButtonElement>;
   private readonly offSwitch: () => void;
@@ -106,6 +108,9 @@ export class TerminalWidget implements SlideWidget {
     bar.append(title, this.status, this.buttons.recording, this.buttons.run, this.buttons.stop, this.buttons.restart);
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
+    this.surface = document.createElement('div');
+    this.surface.className = 'lt-surface';
+    this.screen.append(this.surface);
     el.append(bar, this.screen);
 
     this.term = new Terminal({
@@ -118,7 +123,7 @@ export class TerminalWidget implements SlideWidget {
       theme: { background: '#101418', foreground: '#e8e6e3', cursor: '#e8e6e3' },
     });
     this.term.loadAddon(this.fit);
-    this.term.open(this.screen);
+    this.term.open(this.surface);
     this.renderer = new TerminalRenderer(this.term, (r) => {
       el.dataset.renderer = r;
       this.refit();
@@ -317,7 +322,9 @@ export class TerminalWidget implements SlideWidget {
   layout({ scale, zoom }: DeckView): void {
     if (this.frozenText !== undefined || this.destroyed) return;
     const s = scale > 0 && Number.isFinite(scale) ? scale : 1;
-    const style = this.screen.style;
+    // The surface, not the screen: sized in % of the screen's own box (which stays in the
+    // terminal's layout, above a replay's bar), so a scale below 1 never covers that bar.
+    const style = this.surface.style;
     if (s === 1) {
       style.transform = style.width = style.height = '';
     } else {
