@@ -161,9 +161,12 @@ describe('a live source', () => {
     socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60, ...HELD });
     socket.drop();
     socket.back();
+    const warn = console.warn;
+    console.warn = () => {};
     socket.say(2, { type: 'error', session: 2, message: 'that demo run is gone' });
+    console.warn = warn;
     expect(events.at(-1)![0]).toBe('error');
-    expect(events.at(-1)![1]).toMatch(/^The demo that was running was lost \(that demo run is gone\)/);
+    expect(events.at(-1)![1]).toMatch(/^The demo that was running was lost: the demo server no longer has it/);
     socket.back(); // nothing more to take back
     expect(socket.sent.filter((m) => m.type === 'attach')).toHaveLength(1);
   });

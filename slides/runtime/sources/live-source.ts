@@ -180,7 +180,8 @@ export class LiveSource extends SourceBase implements DemoSource {
           // Gone: it ended while the page was away, its grace period passed, or the server restarted.
           this.runId = undefined;
           this.keep(undefined);
-          this.emit('error', `${LOST_RUN} (${msg.message}).`);
+          console.warn(`demo server, run ${id}: ${msg.message}`);
+          this.emit('error', `${LOST_RUN}: the demo server no longer has it (it restarted, or the run ended while the page was away).`);
           return;
         }
         this.tell(msg, startedAt);
