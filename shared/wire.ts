@@ -46,7 +46,13 @@ export interface StopMessage { type: 'stop'; session: number }
 export interface ResizeMessage { type: 'resize'; session: number; cols: number; rows: number }
 /** The client has written `bytes` more output bytes to its terminal. */
 export interface AckMessage { type: 'ack'; session: number; bytes: number }
-export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage;
+/**
+ * Takes back a run this page started, after its socket dropped or the page reloaded, under a
+ * new session id: `runId` and `secret` are those its `started` message gave. Answered by
+ * `attached`, or by an `error` for the session when the run is gone (or the pair is wrong).
+ */
+export interface AttachMessage { type: 'attach'; session: number; runId: string; secret: string; cols: number; rows: number }
+export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage | AttachMessage;
 
 // ---- server → client -------------------------------------------------------
 export interface DemoSummary {
@@ -72,6 +78,40 @@ export interface StartedMessage {
   argv: string[];
   params: Record<string, ParamValue>;
   timeLimitSeconds: number;
+  /** The run's id on the server, and the secret that lets this page (only) take it back. */
+  runId: string;
+  secret: string;
+  /** How long the server keeps the run when this page's socket goes away. */
+  graceSeconds: number;
+}
+/** A run as it stands, for a page taking it back (or following it) from the middle. */
+export interface RunSnapshot {
+  runId: string;
+  demo: string;
+  variant: string;
+  params: Record<string, ParamValue>;
+  pid: number;
+  timeLimitSeconds: number;
+  /** Wall-clock start, ms since the epoch. */
+  startedAt: number;
+  /** The screen as serialized escape sequences, to write into a reset terminal of cols × rows. */
+  screen: { data: string; cols: number; rows: number };
+  /** The meter readings so far, oldest first. */
+  readings: MeterReading[];
+  /** Steps reached so far; `at` in ms since the run started. */
+  markers: { label: string; at: number }[];
+  exit?: { code: number | null; signal: string | null; reason: ExitReason };
+}
+/**
+ * The page now follows a run that was already going: `snapshot` is where it stands. Output
+ * frames, metrics, markers and the exit follow for `session` as for a run the page started.
+ * The screen's bytes count as output the page must acknowledge once it has drawn them.
+ */
+export interface AttachedMessage {
+  type: 'attached';
+  session: number;
+  snapshot: RunSnapshot;
+  readOnly: boolean;
 }
 export type ExitReason = 'exited' | 'stopped' | 'timeout' | 'disconnected' | 'shutdown';
 export interface ExitMessage {
@@ -100,7 +140,7 @@ export interface MarkerMessage {
   session: number;
   label: string;
 }
-export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage | MetricsMessage | MarkerMessage;
+export type ServerMessage = WelcomeMessage | StartedMessage | AttachedMessage | ExitMessage | ErrorMessage | MetricsMessage | MarkerMessage;
 
 // ---- binary frames ---------------------------------------------------------
 const HEADER = 5;

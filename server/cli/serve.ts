@@ -15,6 +15,8 @@ Options:
   --dev               Vite dev server with hot reload instead of the built deck
   --allow-origin URL  also accept WebSocket connections from this origin (repeatable)
   --sample-hz N       resource samples per second for the meters (default 4; 0 to 20, 0 turns them off)
+  --grace S           seconds a running demo waits for its page after the page's connection
+                      dropped or it reloaded, before it is stopped (default 30; 0 to 3600)
   -h, --help          show this help
 `;
 
@@ -32,16 +34,18 @@ export async function serve(args: string[], ctx: CliContext): Promise<number | '
       dev: { type: 'boolean' },
       'allow-origin': { type: 'string', multiple: true },
       'sample-hz': { type: 'string' },
+      grace: { type: 'string' },
     },
   });
   if (a.help) {
     process.stdout.write(SERVE_HELP);
     return 0;
   }
-  const v = a.values as { port?: string; host?: string; dev?: boolean; 'allow-origin'?: string[]; 'sample-hz'?: string };
+  const v = a.values as { port?: string; host?: string; dev?: boolean; 'allow-origin'?: string[]; 'sample-hz'?: string; grace?: string };
   const port = servePort(v.port);
   const sampleHz = v['sample-hz'] !== undefined ? parseDecimal(v['sample-hz'], '--sample-hz', { min: 0, max: 20 }) : 4;
   const dev = v.dev === true;
+  const graceSeconds = v.grace !== undefined ? parseDecimal(v.grace, '--grace', { min: 0, max: 3600 }) : undefined;
 
   // Loaded here, not at the top: `--help` and a mistake in the call need none of it.
   const [{ startDemoServer }, { ensureDeckBuilt }, { findPython }] = await Promise.all([
@@ -57,7 +61,7 @@ export async function serve(args: string[], ctx: CliContext): Promise<number | '
 
   let server;
   try {
-    server = await startDemoServer({ root: ctx.root, host: v.host ?? '127.0.0.1', port, mode: dev ? 'dev' : 'prod', allowOrigins: v['allow-origin'] ?? [], sampleHz });
+    server = await startDemoServer({ root: ctx.root, host: v.host ?? '127.0.0.1', port, mode: dev ? 'dev' : 'prod', allowOrigins: v['allow-origin'] ?? [], sampleHz, graceSeconds });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new UsageError(`port ${port} is already in use: stop what uses it, or pick another with --port N (0 picks a free one)`);

@@ -30,6 +30,8 @@ export interface DemoServerOptions {
   /** Demo runs one page may have running at once, and the whole server. */
   runsPerPage?: number;
   runsTotal?: number;
+  /** Seconds a run is kept after its page's socket went away, for the page to take it back (default 30). */
+  graceSeconds?: number;
   /** Resource samples per second of each session's process under test; 0 turns meters off. */
   sampleHz?: number;
   /** Open demo WebSockets allowed per remote address, and in total. */
@@ -68,7 +70,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const host = opts.host ?? '127.0.0.1';
   const mode = opts.mode ?? 'prod';
   const registry = loadRegistry(opts.demosDir ?? join(opts.root, 'demos'));
-  const runs = new RunRegistry(opts.runsPerPage, opts.runsTotal);
+  const runs = new RunRegistry(opts.runsPerPage, opts.runsTotal, opts.graceSeconds);
   const token = isLoopbackHost(host) ? undefined : newToken();
   const log = opts.log ?? ((line: string) => console.error(line));
   const incidents = new IncidentLog(log);

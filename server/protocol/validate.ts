@@ -23,6 +23,14 @@ const clientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stop'), session }),
   z.strictObject({ type: z.literal('resize'), session, cols, rows }),
   z.strictObject({ type: z.literal('ack'), session, bytes: z.number().int().min(0).max(2 ** 32) }),
+  z.strictObject({
+    type: z.literal('attach'),
+    session,
+    runId: z.string().regex(/^[0-9a-f-]{36}$/, 'a run id is the one its "started" message gave'),
+    secret: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a secret is the one its "started" message gave'),
+    cols,
+    rows,
+  }),
 ]);
 
 export type Parsed = { ok: true; message: ClientMessage } | { ok: false; error: string; session?: number };
@@ -35,7 +43,7 @@ export function parseClientMessage(text: string): Parsed {
     return { ok: false, error: 'message is not valid JSON' };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: `bad message: expected a JSON object with a "type" (start, stop, resize, ack); got ${Array.isArray(raw) ? 'an array' : quoteValue(raw)}` };
+    return { ok: false, error: `bad message: expected a JSON object with a "type" (start, stop, resize, ack, attach); got ${Array.isArray(raw) ? 'an array' : quoteValue(raw)}` };
   }
   // JSON.parse makes "__proto__" an own key; the schema below would skip it without a word.
   const protoAt = protoKeyPath(raw);
@@ -48,7 +56,7 @@ export function parseClientMessage(text: string): Parsed {
   const s = (raw as { session?: unknown } | null)?.session;
   const issue = r.error.issues[0]!;
   const where = issue.path.length ? `field "${shortText(issue.path.join('.'))}"` : 'message';
-  const known = 'start, stop, resize, ack';
+  const known = 'start, stop, resize, ack, attach';
   const msg =
     issue.path[0] === 'type' || (issue.code === 'invalid_union' && issue.path.length === 0)
       ? `unknown message type ${quoteValue((raw as { type?: unknown } | null)?.type)}; known types: ${known}`

@@ -5,6 +5,7 @@ import type { LaunchPlan } from '../session/demo-launcher.js';
 import type { ExitReason } from '../../shared/wire.js';
 import { DemoRun } from './demo-run.js';
 import { ScreenState } from './screen-state.js';
+import { RunOwnership, DEFAULT_GRACE_SECONDS } from './run-ownership.js';
 
 export const RUNS_PER_PAGE = 8;
 export const RUNS_TOTAL = 32;
@@ -20,11 +21,16 @@ export interface StartRun {
 
 export class RunRegistry {
   private readonly runs = new Map<string, DemoRun>();
+  /** Which page holds each run, and the grace period of those whose page went away (they count against the caps). */
+  readonly owners: RunOwnership;
 
   constructor(
     readonly perPage = RUNS_PER_PAGE,
     readonly total = RUNS_TOTAL,
-  ) {}
+    graceSeconds = DEFAULT_GRACE_SECONDS,
+  ) {
+    this.owners = new RunOwnership(graceSeconds);
+  }
 
   /** Runs whose process tree is not known to be gone yet. */
   get count(): number {

@@ -10,6 +10,7 @@ import {
   MAX_CLIENT_PAYLOAD,
   decodeFrame,
   encodeFrame,
+  type AttachMessage,
   type ServerMessage,
   type StartMessage,
 } from '../../shared/wire.js';
@@ -24,16 +25,19 @@ import type { RunRegistry } from '../run/run-registry.js';
 import type { DemoRun } from '../run/demo-run.js';
 import type { RunConsumer } from '../run/run-consumer.js';
 import type { ConsumerEvent } from '../run/run-events.js';
+import type { RunOwner } from '../run/run-ownership.js';
+import { snapshotOf } from '../run/run-snapshot.js';
 
 /** Longest error message sent: it names the problem, never repeats a large input. */
 const MAX_ERROR_CHARS = 300;
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
-/** A run this page started, under the id the page gave it, and the page's subscription to it. */
+/** A run this page holds (it started it, or took it back), under the id the page gave it, and its subscription. */
 interface PageRun {
   run: DemoRun;
   consumer: RunConsumer;
+  owner: RunOwner;
 }
 
 export class PageSocket {
@@ -104,6 +108,7 @@ export class PageSocket {
     if (!parsed.ok) return this.error(parsed.error, parsed.session);
     const msg = parsed.message;
     if (msg.type === 'start') return this.start(msg);
+    if (msg.type === 'attach') return this.attach(msg);
     const mine = this.runs.get(msg.session);
     if (!mine) return this.error(`no running session ${msg.session}`, msg.session);
     switch (msg.type) {
@@ -167,8 +172,10 @@ export class PageSocket {
       return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);
     }
     const consumer = run.subscribe((e) => this.forward(id, e), { role: 'pace-setter' });
-    this.runs.set(id, { run, consumer });
+    const owner = this.ownerOf(id, run);
+    this.runs.set(id, { run, consumer, owner });
     if (this.out.isCongested) consumer.setCongested(true);
+    const secret = this.running.owners.issue(run, owner);
     this.send({
       type: 'started',
       session: id,
@@ -178,7 +185,58 @@ export class PageSocket {
       argv: plan.argv,
       params: plan.params,
       timeLimitSeconds: plan.timeLimitSeconds,
+      runId: run.id,
+      secret,
+      graceSeconds: this.running.owners.graceSeconds,
     });
+  }
+
+  /** This page's hold on run `id`: let go when the same page, reloaded or reconnected, takes the run over. */
+  private ownerOf(id: number, run: DemoRun): RunOwner {
+    const owner: RunOwner = {
+      release: () => {
+        const mine = this.runs.get(id);
+        if (mine?.run !== run) return;
+        this.runs.delete(id);
+        mine.consumer.close();
+        this.error('this demo run was taken over by a newer connection of the page that started it', id);
+      },
+    };
+    return owner;
+  }
+
+  /**
+   * Takes back a run this page started before its socket dropped or it reloaded: the page
+   * becomes its pace-setter again, gets the screen as it is now (serialized, whatever the
+   * program printed meanwhile), the meter readings so far, and then the live events.
+   */
+  private attach(msg: AttachMessage): void {
+    if (this.closed) return;
+    const id = msg.session;
+    if (this.runs.has(id)) return this.error(`session ${id} is already running; use a new id`, id);
+    if (this.runs.size >= this.running.perPage) return this.error(this.running.refusal(this.runs.size)!, id);
+    const placeholder: { owner?: RunOwner } = {};
+    const owner: RunOwner = { release: () => placeholder.owner?.release() };
+    const run = this.running.owners.claim(msg.runId, msg.secret, owner);
+    if (!run) return this.error('that demo run is gone: it ended, its grace period passed, or the demo server restarted', id);
+    placeholder.owner = this.ownerOf(id, run);
+    // What the page gets first: the readings and steps so far, and the screen at the same point.
+    const readings = run.metricsHistory;
+    const markers = [...run.markers];
+    let told = false;
+    const tell = (screen: { data: string; cols: number; rows: number }) => {
+      told = true;
+      this.send({ type: 'attached', session: id, snapshot: snapshotOf(run, { screen, readings, markers }), readOnly: false });
+    };
+    const consumer = run.subscribe((e) => {
+      if (!told && e.type === 'screen') return tell(e);
+      this.forward(id, e);
+    }, { role: 'pace-setter' });
+    // Nothing printed yet: there is no screen to wait for.
+    if (!told) tell({ data: '', cols: msg.cols, rows: msg.rows });
+    this.runs.set(id, { run, consumer, owner });
+    if (this.out.isCongested) consumer.setCongested(true);
+    run.resize(msg.cols, msg.rows);
   }
 
   /** A run's event, as the wire says it. */
@@ -205,10 +263,23 @@ export class PageSocket {
     }
   }
 
-  /** Ends every run of this page; resolves when their processes are gone. */
+  /**
+   * The page went away (its runs wait their grace period for it to come back, then stop), or
+   * the server shuts down (they stop now). Resolves when the runs it stopped are gone.
+   */
   close(reason: 'disconnected' | 'shutdown'): Promise<void> {
+    if (this.closed && reason === 'disconnected') return Promise.resolve();
     this.closed = true;
-    return Promise.all([...this.runs.values()].map(({ run }) => run.stop(reason))).then(() => undefined);
+    const mine = [...this.runs.values()];
+    if (reason === 'disconnected') {
+      this.runs.clear();
+      for (const { run, consumer, owner } of mine) {
+        consumer.close();
+        this.running.owners.abandon(run, owner);
+      }
+      return Promise.resolve();
+    }
+    return Promise.all(mine.map(({ run }) => run.stop(reason))).then(() => undefined);
   }
 }
 

@@ -22,6 +22,7 @@ import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
 import { SERVER_META } from '../../shared/wire.js';
 import { pageMode } from './sources/page-mode.js';
+import { toggleAllRecordings } from './sources/recordings-switch.js';
 import { WIDGET_MARKUP } from './widgets/widget-markup.js';
 
 declare global {
@@ -140,6 +141,16 @@ function addKeys(): void {
   // Z: bigger terminal text for the back of the room (cycles 100 % → 130 % → 160 %).
   Reveal.addKeyBinding({ keyCode: 90, key: 'Z', description: 'Zoom the terminals' }, () => {
     void loadWidgets().then((w) => w.cycleZoom());
+  });
+  // R: a terminal here whose live demo could not run (no server, refused, crashed) plays its recording instead.
+  Reveal.addKeyBinding({ keyCode: 82, key: 'R', description: 'Play the recording where a live demo failed' }, () => {
+    void loadWidgets().then((w) => w.playRecordingsHere());
+  });
+  // D: every terminal plays its recording for the rest of the talk (live demos fail at this venue); D again: live.
+  Reveal.addKeyBinding({ keyCode: 68, key: 'D', description: 'Demos: every terminal live ⇄ from its recording' }, () => {
+    void pageMode().then((m) => {
+      if (m === 'live') toggleAllRecordings();
+    });
   });
   // T: the light theme, for bright rooms and washed-out projectors; T again for dark.
   Reveal.addKeyBinding({ keyCode: 84, key: 'T', description: 'Light / dark theme' }, () => {

@@ -12,7 +12,8 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // A short grace period: the last test waits for it after closing the page.
+  server = await startTestServer({ graceSeconds: 1 });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('console', (m) => {
@@ -142,7 +143,7 @@ describe('the deck in a browser', () => {
     expect(await page.$eval('#bogus button[data-action="run"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
   });
 
-  it('ends the page’s sessions when the page goes away, with no console errors', async () => {
+  it('ends the page’s runs once their grace period passes after the page goes away, with no console errors', async () => {
     const sel = '#chat-demo .live-terminal';
     // Back from the far-away hello slide, the chat slide's terminal is a new one, ready to run.
     await page.waitForSelector(`${sel}[data-state="idle"]`);
@@ -150,7 +151,7 @@ describe('the deck in a browser', () => {
     await page.waitForSelector(`${sel}[data-state="running"]`);
     expect(server.runs.count).toBe(1);
     await page.close();
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (server.runs.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(server.runs.count).toBe(0);
     expect(consoleErrors.join("\n")).toBe("");

@@ -1,8 +1,8 @@
 // The real demo server on a loopback port, driven by a real WebSocket client, running real
 // PTYs and Python programs.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, onTestFinished } from 'vitest';
 import { request } from 'node:http';
-import { serversForFile } from '../helpers/server.js';
+import { serversForFile, startTestServer, FIXTURE_DEMOS } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { isRunning, waitGone } from '../helpers/processes.js';
 import { MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
@@ -79,7 +79,11 @@ describe('running a demo', () => {
     await c.close();
   });
 
-  it('closing the page (the socket) ends its sessions', async () => {
+  it('closing the page (the socket) ends its runs once their grace period passes', async () => {
+    // (Taking a run back within the grace period: reattach.test.ts.)
+    const server = await startTestServer({ demosDir: FIXTURE_DEMOS, graceSeconds: 0.2, sampleHz: 0 });
+    onTestFinished(() => server.close());
+    const fixtures = () => server;
     const c = await TestClient.connect(fixtures().port);
     c.send({ type: 'start', session: 3, demo: 'sleeper', cols: 80, rows: 24 });
     const line = await c.until(() => /pids (\d+) (\d+) (\d+)/.exec(c.text(3)), 10_000, 'the pids line');

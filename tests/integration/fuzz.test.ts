@@ -112,10 +112,11 @@ function wsCase(r: ReturnType<typeof prng>): string | Buffer {
     { type: 'stop', session: 1 },
     { type: 'resize', session: 1, cols: 100, rows: 30 },
     { type: 'ack', session: 1, bytes: 100 },
+    { type: 'attach', session: 2, runId: '6f1c2b0e-4d4a-4c1e-9a1e-2f3b4c5d6e7f', secret: 'AAAAAAAAAAAAAAAAAAAAAA', cols: 80, rows: 24 },
   ]);
   const msg: Record<string, unknown> = { ...base };
   for (let i = r.int(4); i > 0; i--) {
-    const key = r.pick([...Object.keys(base), ...PROTO_NAMES, 'type', 'session', 'demo', 'variant', 'params', r.chars(NASTY, 5)]);
+    const key = r.pick([...Object.keys(base), ...PROTO_NAMES, 'type', 'session', 'demo', 'variant', 'params', 'runId', 'secret', r.chars(NASTY, 5)]);
     if (r.next() < 0.2) delete msg[key];
     else msg[key] = randomValue(r);
   }

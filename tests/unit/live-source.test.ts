@@ -23,8 +23,27 @@ class StandInSocket implements RunSocket {
     this.sent.push(msg);
   }
   input(): void {}
+  readonly state = 'open' as const;
+  private readonly welcomeListeners = new Set<(w: WelcomeMessage) => void>();
+  private readonly welcome: WelcomeMessage = { type: 'welcome', protocol: 'x', demos: [], limits: { sessionsPerPage: 8, maxPayload: 65536 } };
   welcomed(): Promise<WelcomeMessage> {
-    return Promise.resolve({ type: 'welcome', protocol: 'x', demos: [], limits: { sessionsPerPage: 8, maxPayload: 65536 } });
+    return Promise.resolve(this.welcome);
+  }
+  reachable(): Promise<WelcomeMessage | undefined> {
+    return Promise.resolve(this.welcome);
+  }
+  onWelcome(listener: (w: WelcomeMessage) => void): () => void {
+    this.welcomeListeners.add(listener);
+    return () => this.welcomeListeners.delete(listener);
+  }
+  /** The socket closed under every run, then the server welcomed the page again. */
+  drop(): void {
+    const hs = [...this.handlers.values()];
+    this.handlers.clear();
+    for (const h of hs) h.lost('the page lost the demo server');
+  }
+  back(): void {
+    for (const l of this.welcomeListeners) l(this.welcome);
   }
   /** What the server says about run `id`. */
   say(id: number, msg: ServerMessage): void {
@@ -32,11 +51,12 @@ class StandInSocket implements RunSocket {
   }
 }
 
+const HELD = { runId: '00000000-0000-4000-8000-000000000000', secret: 'c2VjcmV0c2VjcmV0c2VjcmV0', graceSeconds: 30 };
 const sample = { t: 1, pid: 42, processes: 1, rssBytes: 10, threads: 1, fds: 3, cpuPercent: 0, connections: 0, kernelBytesDelta: 0 };
 
 function listen(source: LiveSource) {
   const events: [keyof RunEvents, unknown][] = [];
-  for (const e of ['run', 'output', 'metrics', 'marker', 'exit', 'error', 'reset'] as const) source.on(e, (v) => events.push([e, v]));
+  for (const e of ['run', 'output', 'metrics', 'marker', 'exit', 'error', 'reset', 'suspended'] as const) source.on(e, (v) => events.push([e, v]));
   return events;
 }
 
@@ -47,12 +67,12 @@ describe('a live source', () => {
     const events = listen(source);
     source.start({ cols: 100, rows: 30 });
     expect(socket.sent).toEqual([{ type: 'start', session: 1, demo: 'hello', variant: 'blocking', cols: 100, rows: 30 }]);
-    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 4242, argv: ['python3', 'x.py'], params: { count: 3 }, timeLimitSeconds: 60 });
+    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 4242, argv: ['python3', 'x.py'], params: { count: 3 }, timeLimitSeconds: 60, ...HELD });
     socket.say(1, { type: 'metrics', session: 1, sample, perConnectionBytes: null, kernelBytesSinceBaseline: 5, underTest: { pid: 4242, match: null } });
     socket.say(1, { type: 'marker', session: 1, label: 'first request sent' });
     socket.say(1, { type: 'exit', session: 1, code: 0, signal: null, reason: 'exited' });
     expect(events.map(([e]) => e)).toEqual(['reset', 'run', 'metrics', 'marker', 'exit']);
-    expect(events[1]![1]).toEqual({ demo: 'hello', variant: 'blocking', params: { count: 3 }, size: { cols: 100, rows: 30 }, provenance: { kind: 'live' }, timeLimitSeconds: 60 });
+    expect(events[1]![1]).toEqual({ demo: 'hello', variant: 'blocking', params: { count: 3 }, size: { cols: 100, rows: 30 }, provenance: { kind: 'live', joined: 'started' }, timeLimitSeconds: 60 });
     expect(events[2]![1]).toEqual({ sample, perConnectionBytes: null, kernelBytesSinceBaseline: 5 });
     expect(events[3]![1]).toMatchObject({ label: 'first request sent' });
     expect((events[3]![1] as { at: number }).at).toBeGreaterThanOrEqual(0);
@@ -74,7 +94,7 @@ describe('a live source', () => {
     socket.say(1, { type: 'error', session: 1, message: 'no such demo' });
     expect(events.map(([e]) => e)).toEqual(['reset', 'error']);
     source.start({ cols: 80, rows: 24 });
-    socket.say(2, { type: 'started', session: 2, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60 });
+    socket.say(2, { type: 'started', session: 2, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60, ...HELD });
     const warn = console.warn;
     console.warn = () => {};
     socket.say(2, { type: 'error', session: 2, message: 'resize refused' });
@@ -87,7 +107,7 @@ describe('a live source', () => {
     const source = new LiveSource({ demo: 'hello' }, socket);
     const events = listen(source);
     source.start({ cols: 80, rows: 24 });
-    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60 });
+    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60, ...HELD });
     source.start({ cols: 80, rows: 24 }); // Restart: the old run is asked to stop
     expect(socket.sent.map((m) => m.type)).toEqual(['start', 'stop', 'start']);
     socket.handlers.get(1)?.output(new Uint8Array([65]));
@@ -105,5 +125,49 @@ describe('a live source', () => {
     socket.handlers.get(1)!.lost('the page lost the demo server (is `npm start` still running?)');
     expect(events.at(-1)).toEqual(['error', 'the page lost the demo server (is `npm start` still running?)']);
     expect(source.current).toBeUndefined(); // it never began
+  });
+
+  it('keeps a run that is on when the socket drops, and takes it back once the server welcomes the page again', () => {
+    const socket = new StandInSocket();
+    const source = new LiveSource({ demo: 'hello', variant: 'blocking' }, socket);
+    const events = listen(source);
+    source.start({ cols: 80, rows: 24 });
+    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60, ...HELD });
+    socket.drop();
+    expect(events.at(-1)).toEqual(['suspended', 'reconnecting…']);
+    source.stop(); // pressed while away: sent once the run is back
+    socket.back();
+    expect(socket.sent.at(-1)).toEqual({ type: 'attach', session: 2, runId: HELD.runId, secret: HELD.secret, cols: 80, rows: 24 });
+    const screen = '\x1bcready\r\n';
+    socket.say(2, {
+      type: 'attached',
+      session: 2,
+      readOnly: false,
+      snapshot: { runId: HELD.runId, demo: 'hello', variant: 'blocking', params: {}, pid: 1, timeLimitSeconds: 60, startedAt: Date.now() - 5000, screen: { data: screen, cols: 80, rows: 24 }, readings: [{ sample, perConnectionBytes: null, kernelBytesSinceBaseline: 0 }, { sample, perConnectionBytes: null, kernelBytesSinceBaseline: 1 }], markers: [{ label: 'step', at: 1500 }] },
+    });
+    const kinds = events.map(([e]) => e);
+    expect(kinds.slice(kinds.indexOf('suspended') + 1)).toEqual(['reset', 'run', 'metrics', 'metrics', 'marker', 'output']);
+    expect((events.at(-1)![1] as Uint8Array).byteLength).toBe(new TextEncoder().encode(screen).byteLength);
+    expect(source.provenance).toEqual({ kind: 'live', joined: 'reattached' });
+    expect(source.current?.readings).toHaveLength(2);
+    expect(socket.sent.at(-1)).toEqual({ type: 'stop', session: 2 });
+  });
+
+  it('says a run it could not take back was lost', () => {
+    const socket = new StandInSocket();
+    const source = new LiveSource({ demo: 'hello' }, socket);
+    const events = listen(source);
+    source.start({ cols: 80, rows: 24 });
+    socket.say(1, { type: 'started', session: 1, demo: 'hello', variant: 'blocking', pid: 1, argv: [], params: {}, timeLimitSeconds: 60, ...HELD });
+    socket.drop();
+    socket.back();
+    const warn = console.warn;
+    console.warn = () => {};
+    socket.say(2, { type: 'error', session: 2, message: 'that demo run is gone' });
+    console.warn = warn;
+    expect(events.at(-1)![0]).toBe('error');
+    expect(events.at(-1)![1]).toMatch(/^The demo that was running was lost: the demo server no longer has it/);
+    socket.back(); // nothing more to take back
+    expect(socket.sent.filter((m) => m.type === 'attach')).toHaveLength(1);
   });
 });

@@ -6,19 +6,49 @@ import type { Marker, Provenance, RunEnd } from './run-events.js';
 
 const TICK_MS = 33;
 
-/** Fetches a run's recording from the site: recordings/<demo>/<variant>[@params].cast and .metrics.jsonl. */
-async function fetchRecording(request: DemoRequest, baseUrl: string): Promise<Recording> {
-  const paths = recordingPaths(request.variant ?? 'default', request.params);
-  const base = `${baseUrl}recordings/${request.demo}/`;
-  const [cast, metrics] = await Promise.all(
-    [paths.cast, paths.metrics].map(async (p) => {
-      // '@', '=' and ',' are fine in a path; escaping them makes some static servers miss the file.
-      const res = await fetch(base + encodeURI(p));
+/** Recording files fetched so far, by URL: a live terminal's recording is fetched ahead, so it plays even once the demo server is gone. */
+const fetched = new Map<string, Promise<string>>();
+
+function fetchText(url: string): Promise<string> {
+  let text = fetched.get(url);
+  if (!text) {
+    text = fetch(url).then((res) => {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return res.text();
-    }),
-  );
+    });
+    fetched.set(url, text);
+    text.catch(() => fetched.delete(url)); // a later try may find it
+  }
+  return text;
+}
+
+function recordingUrls(request: DemoRequest, baseUrl: string): string[] {
+  const paths = recordingPaths(request.variant ?? 'default', request.params);
+  const base = `${baseUrl}recordings/${request.demo}/`;
+  // '@', '=' and ',' are fine in a path; escaping them makes some static servers miss the file.
+  return [paths.cast, paths.metrics].map((p) => base + encodeURI(p));
+}
+
+/** Fetches a run's recording from the site: recordings/<demo>/<variant>[@params].cast and .metrics.jsonl. */
+async function fetchRecording(request: DemoRequest, baseUrl: string): Promise<Recording> {
+  const [cast, metrics] = await Promise.all(recordingUrls(request, baseUrl).map(fetchText));
   return parseRecording(cast!, metrics!);
+}
+
+let index: Promise<Set<string>> | undefined;
+
+/**
+ * Fetches a recording now, to have it at hand if the live demo fails later: only one the
+ * site lists (recordings/index.json), so a demo without a recording costs no failed request.
+ */
+export function prefetchRecording(request: DemoRequest, baseUrl: string): void {
+  index ??= fetch(`${baseUrl}recordings/index.json`)
+    .then((r) => (r.ok ? (r.json() as Promise<string[]>) : []))
+    .then((list) => new Set(list.map((f) => `${baseUrl}recordings/${encodeURI(f)}`)))
+    .catch(() => new Set<string>());
+  void index.then((have) => {
+    for (const url of recordingUrls(request, baseUrl)) if (have.has(url)) fetchText(url).catch(() => undefined);
+  });
 }
 
 export class ReplaySource extends SourceBase implements DemoSource, ReplayControls {

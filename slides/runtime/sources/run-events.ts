@@ -10,7 +10,8 @@ export type { MeterReading };
 
 /** Where a run comes from: this machine, now; or a recording, made when and where it says. */
 export type Provenance =
-  | { kind: 'live' }
+  /** `joined`: how this page came to show the run (it started it, or took it back after a dropped socket or a reload). */
+  | { kind: 'live'; joined?: 'started' | 'reattached' | 'watching' }
   /** `recordedOn` is known once the recording is loaded. */
   | { kind: 'recording'; recordedOn: RecordedOn | undefined };
 
@@ -53,4 +54,9 @@ export interface RunEvents {
   error: string;
   /** Start over: clear the screen and the meters; what follows rebuilds them (a new run, a seek). */
   reset: void;
+  /**
+   * The connection dropped under a run that goes on without the page: a calm note (not an
+   * error). What follows is the run taken back (reset, run, …) or an error saying it was lost.
+   */
+  suspended: string;
 }

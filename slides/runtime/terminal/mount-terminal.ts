@@ -4,7 +4,7 @@
 // near, so xterm.js is not in the first load.
 import { attributesOf, readTerminal } from '../../../shared/slide-markup.js';
 import { LiveSource } from '../sources/live-source.js';
-import { ReplaySource, SnapshotSource } from '../sources/replay-source.js';
+import { ReplaySource, SnapshotSource, prefetchRecording } from '../sources/replay-source.js';
 import type { PageMode } from '../sources/page-mode.js';
 import type { DemoRequest, DemoSource } from '../sources/demo-source.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
@@ -15,9 +15,21 @@ function siteBase(): string {
   return new URL('./', document.baseURI).href;
 }
 
-export function sourceFor(mode: PageMode, request: DemoRequest): DemoSource {
-  if (mode === 'live') return new LiveSource(request);
+import { allRecordings } from '../sources/recordings-switch.js';
+import { pageSocket } from '../sources/demo-socket.js';
+import { showLinkStatus } from '../sources/link-status.js';
+
+export function sourceFor(mode: PageMode, request: DemoRequest, terminal?: string): DemoSource {
+  if (mode === 'live') return new LiveSource(request, undefined, terminal);
   return mode === 'snapshot' ? new SnapshotSource(request, siteBase()) : new ReplaySource(request, siteBase());
+}
+
+/** Fetches the recording of every well-formed terminal under `root` ahead of need. */
+export function prefetchRecordings(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('.live-terminal')) {
+    const { markup, problems } = readTerminal(attributesOf(el));
+    if (!problems.length) prefetchRecording({ demo: markup.demo, variant: markup.variant, params: markup.params }, siteBase());
+  }
 }
 
 let unnamed = 0;
@@ -28,12 +40,22 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
   el.dataset.mode = mode;
   // A terminal without an id still has its own place in the registry (nothing else can follow it).
   const key = el.id || `live-terminal-${++unnamed}`;
-  if (!problems.length) registry.provide(key, sourceFor(mode, { demo, variant, params }));
+  if (mode === 'live') {
+    showLinkStatus(pageSocket());
+    // At hand for a fail-over, even once the server (which serves it) is gone.
+    if (!problems.length) prefetchRecording({ demo, variant, params }, siteBase());
+  }
+  const request = { demo, variant, params };
+  const live = () => sourceFor('live', request, key);
+  const recording = () => sourceFor('replay', request);
+  // On a live page the deck-wide switch (D) may have turned every terminal to its recording.
+  if (!problems.length) registry.provide(key, mode === 'live' && allRecordings() ? recording() : sourceFor(mode, request, key));
   const widget = new TerminalWidget(el, key, registry, {
     title: markup.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
     fontSize: markup.fontSize ?? 16,
     still: mode === 'snapshot',
     problem: problems.length ? `This terminal's markup needs fixing: ${problems.join('; ')}` : undefined,
+    ...(mode === 'live' ? { live, recording } : {}),
   });
   el.liveTerminal = widget;
   if (markup.autostart && mode !== 'snapshot') widget.run(); // a recording plays once loaded

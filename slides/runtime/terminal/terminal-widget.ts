@@ -13,6 +13,8 @@ import type { DeckView, SlideWidget } from '../widgets/slide-widget.js';
 import { SourceAddon } from './source-addon.js';
 import { TerminalRenderer } from './renderer.js';
 import { ReplayBar } from './replay-bar.js';
+import { LiveSource } from '../sources/live-source.js';
+import { allRecordings, onAllRecordings } from '../sources/recordings-switch.js';
 
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
@@ -27,17 +29,34 @@ export interface TerminalWidgetOptions {
   still?: boolean;
   /** A problem with the slide's markup, shown instead of a run. */
   problem?: string | undefined;
+  /**
+   * On a page that runs demos live: makes this terminal's recording, offered in place when
+   * the live demo cannot run (no server, refused, crashed) and for the deck-wide switch; and
+   * makes a live source again, for switching back.
+   */
+  recording?: () => DemoSource;
+  live?: () => DemoSource;
 }
 
 /** The data attributes the widget sets on its element, removed again when it is destroyed. */
-const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom'] as const;
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'link', 'offer', 'source'] as const;
+
+/** A live run that ended by crashing (not stopped, not Ctrl-C): its recording is worth offering. */
+function crashed(end: { code: number | null; signal: string | null; reason: string }): boolean {
+  if (end.reason !== 'exited') return false;
+  if (end.signal) return end.signal !== 'SIGINT';
+  return end.code !== 0 && end.code !== 130;
+}
 
 export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly screen: HTMLElement;
+  /** Inside the screen, what xterm.js draws in: sized and scaled to undo the deck's scale (see layout). */
+  private readonly surface: HTMLElement;
   private readonly status: HTMLElement;
-  private readonly buttons: Record<'run' | 'stop' | 'restart', HTMLButtonElement>;
+  private readonly buttons: Record<'run' | 'stop' | 'restart' | 'recording', HTMLButtonElement>;
+  private readonly offSwitch: () => void;
   private readonly resizeObserver: ResizeObserver;
   private readonly renderer: TerminalRenderer;
   private readonly unfollow: () => void;
@@ -65,7 +84,7 @@ export class TerminalWidget implements SlideWidget {
     title.textContent = opts.title;
     this.status = document.createElement('span');
     this.status.className = 'lt-status';
-    const button = (action: 'run' | 'stop' | 'restart', label: string, hint: string) => {
+    const button = (action: 'run' | 'stop' | 'restart' | 'recording', label: string, hint: string) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.className = `lt-${action}`;
@@ -74,7 +93,8 @@ export class TerminalWidget implements SlideWidget {
       b.title = hint;
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
-        this[action]();
+        if (action === 'recording') this.useRecording(true);
+        else this[action]();
       });
       return b;
     };
@@ -82,10 +102,15 @@ export class TerminalWidget implements SlideWidget {
       run: button('run', '▶ Run', 'Run the demo'),
       stop: button('stop', '■ Stop', 'Stop the demo and every process it started'),
       restart: button('restart', '↻ Restart', 'Stop and run again'),
+      recording: button('recording', '▶ Recording (R)', 'Play the recording of this demo here instead (R)'),
     };
-    bar.append(title, this.status, this.buttons.run, this.buttons.stop, this.buttons.restart);
+    this.buttons.recording.hidden = true;
+    bar.append(title, this.status, this.buttons.recording, this.buttons.run, this.buttons.stop, this.buttons.restart);
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
+    this.surface = document.createElement('div');
+    this.surface.className = 'lt-surface';
+    this.screen.append(this.surface);
     el.append(bar, this.screen);
 
     this.term = new Terminal({
@@ -98,7 +123,7 @@ export class TerminalWidget implements SlideWidget {
       theme: { background: '#101418', foreground: '#e8e6e3', cursor: '#e8e6e3' },
     });
     this.term.loadAddon(this.fit);
-    this.term.open(this.screen);
+    this.term.open(this.surface);
     this.renderer = new TerminalRenderer(this.term, (r) => {
       el.dataset.renderer = r;
       this.refit();
@@ -112,6 +137,34 @@ export class TerminalWidget implements SlideWidget {
       this.fail(opts.problem);
       this.unfollow = () => {};
     } else this.unfollow = registry.follow(key, (source) => this.bind(source));
+    // The deck-wide switch (D): every live terminal to its recording, and back.
+    this.offSwitch = opts.recording && opts.live ? onAllRecordings((on) => (on ? this.useRecording(false) : this.useLive())) : () => {};
+  }
+
+  /** Whether it offers its recording now (a live demo that could not run): R or the button plays it. */
+  get offersRecording(): boolean {
+    return !this.buttons.recording.hidden;
+  }
+
+  private offerRecording(on: boolean): void {
+    const can = on && !!this.opts.recording && this.bound?.provenance.kind === 'live';
+    this.buttons.recording.hidden = !can;
+    this.el.dataset.offer = can ? 'recording' : '';
+    // Nothing runs here to type into: the keys go back to the deck, so R reaches it.
+    if (can && document.activeElement instanceof HTMLElement && this.el.contains(document.activeElement)) document.activeElement.blur();
+  }
+
+  /** Shows this demo's recording in place of the live run (same demo and parameters); `play`: at once. */
+  useRecording(play: boolean): void {
+    if (!this.opts.recording || this.destroyed || this.bound?.provenance.kind === 'recording') return;
+    this.registry.provide(this.key, this.opts.recording());
+    if (play) this.run();
+  }
+
+  /** Back to the live demo (the deck-wide switch turned off). */
+  useLive(): void {
+    if (!this.opts.live || this.destroyed || this.bound?.provenance.kind !== 'recording') return;
+    this.registry.provide(this.key, this.opts.live());
   }
 
   /** The source it shows now (scripts and tests type into it: `el.liveTerminal.source.input(…)`). */
@@ -121,6 +174,9 @@ export class TerminalWidget implements SlideWidget {
 
   private bind(source: DemoSource): () => void {
     this.bound = source;
+    this.el.dataset.source = source.provenance.kind;
+    this.offerRecording(false);
+    this.setLink(undefined);
     const addon = new SourceAddon(source);
     this.term.loadAddon(addon);
     const offs = [
@@ -128,6 +184,8 @@ export class TerminalWidget implements SlideWidget {
         if (this.state !== 'starting') this.setState('idle');
       }),
       source.on('run', () => {
+        this.setLink(undefined);
+        this.offerRecording(false);
         this.setState('running');
         this.replayBar?.update();
       }),
@@ -135,13 +193,18 @@ export class TerminalWidget implements SlideWidget {
         const ok = end.reason === 'exited' && end.code === 0;
         this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(end)} ──${RESET}\r\n`);
         this.setState('exited');
+        this.offerRecording(crashed(end));
         this.replayBar?.update();
         if (this.opts.still) this.term.write('', () => void this.freeze());
       }),
       source.on('error', (message) => {
-        this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n`);
+        this.setLink(undefined);
+        const offer = !!this.opts.recording && source.provenance.kind === 'live';
+        this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n${offer ? `${DIM}Its recording can play here instead: press R, or ▶ Recording.${RESET}\r\n` : ''}`);
         this.setState('error');
+        this.offerRecording(true);
       }),
+      source.on('suspended', (note) => this.setLink(note)),
     ];
     // Following a run already on: show where it stands.
     const now = source.current;
@@ -156,6 +219,11 @@ export class TerminalWidget implements SlideWidget {
       this.loaded = source;
       this.showCapabilities(source);
       if (this.opts.still) source.start({ cols: this.term.cols, rows: this.term.rows });
+      // A run this terminal had before the page reloaded: taken back if the server still keeps it.
+      else if (source instanceof LiveSource && this.state === 'idle') {
+        this.refit();
+        if (source.resume({ cols: this.term.cols, rows: this.term.rows })) this.setState('starting');
+      }
     });
     return () => {
       for (const off of offs) off();
@@ -179,6 +247,13 @@ export class TerminalWidget implements SlideWidget {
     }
     this.setState(this.state);
     this.refit();
+  }
+
+  /** A calm note while the connection is down under a run that goes on (undefined: none). */
+  private setLink(note: string | undefined): void {
+    if (note) this.el.dataset.link = 'reconnecting';
+    else delete this.el.dataset.link;
+    this.setState(this.state);
   }
 
   private fail(why: string): void {
@@ -227,7 +302,7 @@ export class TerminalWidget implements SlideWidget {
   private setState(state: TerminalState): void {
     this.state = state;
     this.el.dataset.state = state;
-    this.status.textContent = { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
+    this.status.textContent = this.el.dataset.link ? 'reconnecting…' : { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
     const paused = state === 'running' && this.bound?.controls?.playing === false;
     this.el.dataset.paused = String(paused);
     const active = (state === 'starting' || state === 'running') && !paused;
@@ -247,7 +322,9 @@ export class TerminalWidget implements SlideWidget {
   layout({ scale, zoom }: DeckView): void {
     if (this.frozenText !== undefined || this.destroyed) return;
     const s = scale > 0 && Number.isFinite(scale) ? scale : 1;
-    const style = this.screen.style;
+    // The surface, not the screen: sized in % of the screen's own box (which stays in the
+    // terminal's layout, above a replay's bar), so a scale below 1 never covers that bar.
+    const style = this.surface.style;
     if (s === 1) {
       style.transform = style.width = style.height = '';
     } else {
@@ -330,6 +407,7 @@ export class TerminalWidget implements SlideWidget {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    this.offSwitch();
     this.unfollow();
     this.registry.remove(this.key);
     this.renderer.release();

@@ -97,6 +97,19 @@ export class WidgetController {
     return this.zoom;
   }
 
+  /** R: each terminal on the current slide that offers its recording (its live demo could not run) plays it; returns how many. */
+  playRecordingsHere(): number {
+    let n = 0;
+    for (const m of this.bySlide.get(this.current!) ?? []) {
+      const w = m.widget as Partial<{ offersRecording: boolean; useRecording(play: boolean): void }> | undefined;
+      if (w?.offersRecording && w.useRecording) {
+        w.useRecording(true);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Creates the widgets of a slide not created yet, in KINDS order; resolves to those it created. */
   private async mountIn(slide: Element): Promise<Mounted[]> {
     const list = this.bySlide.get(slide) ?? [];
