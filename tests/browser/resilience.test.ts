@@ -102,7 +102,7 @@ describe('a running demo survives a reload and a dropped socket', () => {
     cleanUp.push(() => server.close());
   });
 
-  it('a page reload takes the run back: the same screen as the server’s and as before, the meters’ history, and output goes on', async () => {
+  it('a page reload takes the run back: the same screen as the server’s and as before, the meters’ history, and output goes on', { timeout: 60_000 }, async () => {
     const page = await openDeck(server.url);
     await runChat(page);
     await page.click(`${CHAT} .lt-screen`);
@@ -142,7 +142,7 @@ describe('a running demo survives a reload and a dropped socket', () => {
     await page.context().close();
   });
 
-  it('a socket dropped under the run: "reconnecting…" then the run back, the same screen, output going on', async () => {
+  it('a socket dropped under the run: "reconnecting…" then the run back, the same screen, output going on', { timeout: 60_000 }, async () => {
     const page = await openDeck(server.url);
     await runChat(page);
     const held = (await heldRun(page, 'chat-asyncio'))!;
