@@ -90,12 +90,12 @@ class Column {
     for (const key of spec.figures) {
       const tile = document.createElement('div');
       tile.className = `lm-tile lm-${key === 'perConnection' ? 'perConn' : key}`;
-      tile.title = TILES[key].note;
+      tile.title = key === 'perConnection' ? `${TILES[key].note}; shown once ${formatCount(spec.perConnectionFrom)} connections are held` : TILES[key].note;
       const value = document.createElement('div');
       value.className = 'lm-value';
       const caption = document.createElement('div');
       caption.className = 'lm-caption';
-      caption.textContent = TILES[key].name;
+      caption.textContent = spec.captions?.[key] ?? TILES[key].name;
       tile.append(value, caption);
       this.grid.append(tile);
       this.tiles[key] = value;
@@ -110,7 +110,7 @@ class Column {
       v.classList.toggle('lm-pending', key === 'perConnection');
     }
     const note = this.tiles.perConnection;
-    if (note) note.textContent = `from ${formatCount(this.spec.perConnectionFrom)} held`;
+    if (note) note.textContent = `from ${formatCount(this.spec.perConnectionFrom)}`;
   }
 
   reset(): void {
@@ -141,7 +141,7 @@ class Column {
     const per = this.perConnection(m);
     const text: Record<Figure, string> = {
       rss: formatBytes(s.rssBytes),
-      perConnection: per === null ? `from ${formatCount(this.spec.perConnectionFrom)} held` : formatBytes(per),
+      perConnection: per === null ? `from ${formatCount(this.spec.perConnectionFrom)}` : formatBytes(per),
       threads: formatCount(s.threads),
       processes: formatCount(s.processes),
       fds: formatCount(s.fds),
@@ -343,7 +343,7 @@ export class MeterWidget implements SlideWidget {
       .filter((c) => c.spec.chart === chart)
       .map((c, i) => ({ color: COLORS[i % COLORS.length]!, points: c.points, endLabel: c.latest ? axes.end(c.latest) : '' }));
     const running = this.columns.some((c) => c.el.dataset.state !== 'idle');
-    this.chart.draw(axes.x, axes.y, lines, running ? 'waiting for the first reading' : `${axes.empty}: run the demo`);
+    this.chart.draw(axes.x, axes.y, lines, running ? 'waiting for the first reading' : 'no run yet');
     this.el.dataset.chart = chart;
     this.updateFooter();
   }
