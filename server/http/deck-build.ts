@@ -27,7 +27,9 @@ function newestMtime(path: string): number {
     return 0;
   }
   if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
+  // Files only: a folder's own time changes when anything appears in it (a __pycache__ a
+  // sample's run leaves beside it), which is no change to the deck.
+  let newest = 0;
   for (const entry of readdirSync(path)) {
     if (entry === '__pycache__') continue; // written whenever a sample runs: not a source
     newest = Math.max(newest, newestMtime(join(path, entry)));

@@ -39,7 +39,7 @@ describe('running a demo', () => {
     started.push((await c.message('started', 1)).pid);
     await c.message('exit', 1, 15_000);
     expect(seen.map((m) => m.label)).toEqual(['first request sent', 'all answered']);
-    expect(seen[0]!.text).toMatch(/#1 sent request/);
+    expect(seen[0]!.text).toMatch(/#1 (connected, )?request sent/);
     expect(seen[1]!.text).toMatch(/requests in [\d.]+ s/);
     const types = c.messages.map((m) => m.type);
     expect(types.lastIndexOf('marker')).toBeLessThan(types.indexOf('exit'));
@@ -198,9 +198,11 @@ describe('the WebSocket upgrade is checked before any session exists', () => {
   }
 
   it('refuses a foreign Origin with 403', async () => {
+    // (a socket an earlier test closed may still be closing on the server: none may be added)
+    const before = project().pageSocketCount();
     await expect(TestClient.connect(project().port, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
     expect(await upgradeStatus(project().port, { Origin: 'http://localhost.evil.example', 'Sec-WebSocket-Protocol': 'what-is-async.v1' })).toBe(403);
-    expect(project().pageSocketCount()).toBe(0);
+    expect(project().pageSocketCount()).toBeLessThanOrEqual(before);
   });
 
   it('refuses a request with no Origin', async () => {

@@ -25,7 +25,7 @@ describe('serve', () => {
     c.send({ type: 'start', session: 1, demo: 'hello', variant: 'blocking', params: { count: 10, delay: 3 }, cols: 80, rows: 24 });
     const pid = (await c.message('started', 1)).pid;
     started.push(pid);
-    await c.until(() => /connected/.test(c.text(1)), 10_000, 'the demo running');
+    await c.until(() => /request sent/.test(c.text(1)), 10_000, 'the demo running');
 
     child.kill(signal);
     expect(await io.exit).toBe(0);

@@ -20,6 +20,14 @@ describe('build freshness', () => {
     writeFileSync(join(root, 'dist/.build-stamp'), '');
     expect(buildIsFresh(root)).toBe(true);
 
+    // A sample's run leaves a __pycache__ beside it: the folder's time moves, no source did.
+    mkdirSync(join(root, 'demos/d'), { recursive: true });
+    writeFileSync(join(root, 'demos/d/s.py'), 'print(1)\n');
+    utimesSync(join(root, 'demos/d/s.py'), old, old);
+    mkdirSync(join(root, 'demos/d/__pycache__'));
+    writeFileSync(join(root, 'demos/d/__pycache__/s.cpython-311.pyc'), '');
+    expect(buildIsFresh(root)).toBe(true);
+
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(root, 'slides/chapters/00.html'), later, later);
     expect(buildIsFresh(root)).toBe(false);

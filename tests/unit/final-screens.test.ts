@@ -45,6 +45,8 @@ const POINTS: Record<string, RegExp[] | null> = {
   'c10k-asyncio': [/holding 10,000 idle connections/, /KiB per connection/],
   'c10k-selectors': [/holding 10,000 idle connections/, /KiB per connection/],
   'c10k-wall': [/held at the wall: can't start new thread/, /holding \d+ idle connections/],
+  'c100k-threads': [/result: [\d,]+ idle connections held by \d+ server processes/, /stopped by a wall: kernel\.pid_max/],
+  'c100k-asyncio': [/result: 100,000 idle connections held by \d+ server processes, [\d.]+ KiB each/],
   'one-fetch-blocking': TRACEBACK,
   'one-fetch-callbacks': TRACEBACK,
   'one-fetch-asyncio': TRACEBACK,

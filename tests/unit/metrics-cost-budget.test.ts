@@ -28,10 +28,13 @@ describe('BudgetedParts', () => {
       });
       await new Promise((r) => setTimeout(r, 2));
     }
-    // the first run of each is not held back; then strictly alternating
-    expect(order).toEqual(['listing', 'tcp', 'listing', 'tcp', 'listing', 'tcp', 'listing', 'tcp']);
-    expect(parts.stats.listing.runs).toBe(4);
-    expect(parts.stats.tcp.runs).toBe(4);
+    // the first run of each is not held back; then strictly alternating (on a loaded machine a
+    // 3 ms burn takes longer by the clock, which pays the debt back sooner: one call may then
+    // run both, still in turn)
+    expect(order.slice(0, 8)).toEqual(['listing', 'tcp', 'listing', 'tcp', 'listing', 'tcp', 'listing', 'tcp']);
+    expect(order.every((p, i) => p === (i % 2 ? 'tcp' : 'listing'))).toBe(true);
+    expect(parts.stats.listing.runs).toBe(order.filter((p) => p === 'listing').length);
+    expect(parts.stats.tcp.runs).toBe(order.filter((p) => p === 'tcp').length);
   });
 
   it('a part that is not due does not run and does not keep its place in the queue', async () => {
