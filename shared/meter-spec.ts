@@ -25,8 +25,8 @@ export interface MeterSpec {
   finalBefore?: string | undefined;
   /** Memory per connection is shown once at least this many connections are held. */
   perConnectionFrom: number;
-  /** A tile's caption where the demo's figure needs saying what it counts (pizza: clients and the oven). */
-  captions?: Partial<Record<Figure, string>> | undefined;
+  /** The chart's y axis, where the demo's figure needs saying what it counts (pizza: clients and the oven). */
+  chartTitle?: string | undefined;
 }
 
 /** The manifest's form: a spec, and the same for runs whose parameters match (`when`). */

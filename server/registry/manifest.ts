@@ -66,7 +66,7 @@ const meterFields = {
   footer: z.array(z.enum(FOOTERS)).optional(),
   finalBefore: z.string().min(1).max(60).optional(),
   perConnectionFrom: z.number().int().min(1).optional(),
-  captions: z.partialRecord(z.enum(FIGURES), z.string().min(1).max(40)).optional(),
+  chartTitle: z.string().min(1).max(50).optional(),
 };
 const meterDecl = z.strictObject({
   ...meterFields,

@@ -95,7 +95,7 @@ class Column {
       value.className = 'lm-value';
       const caption = document.createElement('div');
       caption.className = 'lm-caption';
-      caption.textContent = spec.captions?.[key] ?? TILES[key].name;
+      caption.textContent = TILES[key].name;
       tile.append(value, caption);
       this.grid.append(tile);
       this.tiles[key] = value;
@@ -339,11 +339,13 @@ export class MeterWidget implements SlideWidget {
     // One chart for both columns, on the same axes: the first column's kind decides it.
     const chart = this.columns[0]!.spec.chart;
     const axes = AXES[chart];
+    const title = this.columns[0]!.spec.chartTitle;
+    const y = title ? { ...axes.y, title: `↑ ${title}` } : axes.y;
     const lines = this.columns
       .filter((c) => c.spec.chart === chart)
       .map((c, i) => ({ color: COLORS[i % COLORS.length]!, points: c.points, endLabel: c.latest ? axes.end(c.latest) : '' }));
     const running = this.columns.some((c) => c.el.dataset.state !== 'idle');
-    this.chart.draw(axes.x, axes.y, lines, running ? 'waiting for the first reading' : 'no run yet');
+    this.chart.draw(axes.x, y, lines, running ? 'waiting for the first reading' : 'no run yet');
     this.el.dataset.chart = chart;
     this.updateFooter();
   }
