@@ -138,15 +138,26 @@ describe.skipIf(process.platform !== 'linux')('the c10k slide: meters on screen 
       let burner: Burners | undefined;
       if (round > 1) burner = await burnCpu(1, started);
       try {
-        let before: number[] = [];
+        // Each run's own "all connections held" step, counted per run (a Restart's new run
+        // can reach it before a poll of the screen would see the old text go).
+        await page.evaluate((ids) => {
+          const w = window as unknown as { held: Record<string, boolean>; off?: (() => void)[] };
+          for (const off of w.off ?? []) off();
+          w.held = {};
+          w.off = ids.flatMap((id) => {
+            const src = document.getElementById(id)!.liveTerminal!.source!;
+            w.held[id] = false;
+            return [src.on('run', () => (w.held[id] = false)), src.on('marker', (m) => m.label === 'all connections held' && (w.held[id] = true))];
+          });
+        }, SIDES.map((s) => s.term));
         if (round === 1) for (const s of SIDES) await page.click(`#${s.term} button[data-action="run"]`);
         else {
-          before = (await onScreen()).samples;
+          const before = (await onScreen()).samples;
           for (const s of SIDES) await page.click(`#${s.term} button[data-action="restart"]`);
           // Restart starts the meters over: each column's samples fall back below the old run's.
           await page.waitForFunction((b) => [...document.querySelectorAll<HTMLElement>('#c10k-demo .lm-column')].every((c, i) => Number(c.dataset.samples ?? 0) < b[i]!), before);
-          for (const s of SIDES) await page.waitForFunction((i) => !document.getElementById(i)!.liveTerminal!.text().includes('holding 10,000'), s.term);
         }
+        await page.waitForFunction(() => Object.values((window as unknown as { held: Record<string, boolean> }).held).every(Boolean), undefined, { timeout: 90_000 });
         // The ramp is over when both terminals print what they hold and its cost.
         const printed: number[] = [];
         for (const s of SIDES) {
