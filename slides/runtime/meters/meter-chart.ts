@@ -76,6 +76,9 @@ export class MeterChart {
     const { width: w, height: h } = this;
     this.svg.replaceChildren();
     if (!d || w < 40 || h < 40) return;
+    // What the chart says, for a screen reader: its axes and each line's last value.
+    const ends = d.lines.filter((l) => l.points.length > 0).map((l) => l.endLabel);
+    this.svg.setAttribute('aria-label', `${d.y.title.replace(/^↑ /, '')} ${d.x.title.replace(/ →$/, '')}${ends.length ? `: ${ends.join(', ')}` : `: ${d.empty}`}`);
     this.svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
     this.svg.setAttribute('width', String(w));
     this.svg.setAttribute('height', String(h));
@@ -123,11 +126,11 @@ export class MeterChart {
       return;
     }
     // Each line's end label beside its last point, pushed apart where two would overlap.
-    const ends = d.lines
+    const endsAt = d.lines
       .filter((l) => l.points.length > 0)
       .map((l) => ({ l, y: sy(l.points[l.points.length - 1]![1]) }))
       .sort((a, b) => a.y - b.y);
-    for (let i = 1; i < ends.length; i++) ends[i]!.y = Math.max(ends[i]!.y, ends[i - 1]!.y + f * 1.1);
+    for (let i = 1; i < endsAt.length; i++) endsAt[i]!.y = Math.max(endsAt[i]!.y, endsAt[i - 1]!.y + f * 1.1);
     for (const line of d.lines) {
       if (line.points.length === 0) continue;
       const path = line.points.map((p, i) => `${i ? 'L' : 'M'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join('');
@@ -135,7 +138,7 @@ export class MeterChart {
       const lastPt = line.points[line.points.length - 1]!;
       this.svg.append(el('circle', { cx: sx(lastPt[0]), cy: sy(lastPt[1]), r: 5, fill: line.color }));
     }
-    for (const { l, y } of ends) {
+    for (const { l, y } of endsAt) {
       const lastPt = l.points[l.points.length - 1]!;
       this.svg.append(el('text', { class: 'lm-end', x: Math.min(sx(lastPt[0]) + 10, w - endW + 6), y: y + f * 0.35, fill: l.color, 'font-size': f }, l.endLabel));
     }
