@@ -2,25 +2,31 @@
 
 The server is the talk's example application: on connect, add me to the set
 of clients; on message, send it to every other client; on close, remove me.
-The bots and your terminal are clients of it, running in the same event loop.
+The server runs as a process of its own (this file with --serve), one thread;
+the bots and your terminal are its clients, here, in an event loop of their own.
 """
 import asyncio
 import itertools
 import os
+import signal
 import sys
 import threading
 
 from chat_common import (HOST, ME, BOT_NAMES, banner, bot_line, bot_reply,
-                         first_delay, goodbye, parse_args, stamp)
+                         first_delay, goodbye, parse_args, serving, stamp,
+                         start_server, stop_server)
 
 clients = set()
-relayed = in_all = 0
+relayed = most_clients = most_threads = 0
 
 
 class ChatProtocol(asyncio.Protocol):
     def connection_made(self, transport):
         self.transport, self.name, self.buffer = transport, None, b""
+        global most_clients, most_threads
         clients.add(self)  # on connect: add me to the set of clients
+        most_clients = max(most_clients, len(clients))
+        most_threads = max(most_threads, threading.active_count())
 
     def data_received(self, data):
         self.buffer += data
@@ -104,38 +110,49 @@ async def talk(typed, writer):
     return "end of input"
 
 
-async def main(args):
-    global in_all
+async def serve(fd):
+    """The server process: serves until SIGTERM, then reports its figures."""
     loop = asyncio.get_running_loop()
     server = await loop.create_server(ChatProtocol, HOST, 0)
-    port = server.sockets[0].getsockname()[1]
-    banner("asyncio (one thread, an event loop)", port, args)
+    report = serving(fd, server.sockets[0].getsockname()[1])
+    stopped = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stopped.set)
+    await stopped.wait()
+    server.close()
+    for client in list(clients):
+        client.transport.close()
+    await server.wait_closed()
+    print(relayed, most_threads, most_clients, file=report, flush=True)
+
+
+async def main(args, port):
     reader, writer = await asyncio.open_connection(HOST, port)
     writer.write(ME.encode() + b"\n")
     tasks = [asyncio.ensure_future(show_room(reader))]
     tasks += [asyncio.ensure_future(bot(n, port, args)) for n in range(args.bots)]
     try:
-        return await asyncio.wait_for(talk(keyboard(loop), writer), args.time_limit)
+        return await asyncio.wait_for(talk(keyboard(asyncio.get_running_loop()), writer), args.time_limit)
     except asyncio.TimeoutError:
         return "time is up"
     finally:
-        in_all = threading.active_count()
-        loop.remove_reader(sys.stdin.fileno())
+        asyncio.get_running_loop().remove_reader(sys.stdin.fileno())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         writer.close()
-        server.close()
-        for client in list(clients):
-            client.transport.close()
-        await server.wait_closed()
 
 
 if __name__ == "__main__":
     args = parse_args(__doc__)
+    if args.serve is not None:
+        asyncio.run(serve(args.serve))
+        sys.exit(0)
+    server, port, report = start_server(__file__)
+    banner("asyncio (one thread, an event loop)", port, args)
     try:
-        how = asyncio.run(main(args))
+        how = asyncio.run(main(args, port))
     except KeyboardInterrupt:
         print()  # after the "^C" the terminal echoed
         how = "Ctrl-C"
-    goodbye(how, relayed, in_all, "serving every client")
+    relayed_all, in_all, most = stop_server(server, report)
+    goodbye(how, relayed_all, in_all, f"serving {most} clients")

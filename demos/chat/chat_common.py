@@ -1,5 +1,10 @@
-"""Shared by both chat programs: options, clock, banner and the bots' script."""
+"""Shared by both chat programs: options, clock, banner, the bots' script, and the
+room's server started as a process of its own (so the meters measure the server alone:
+the bots and your terminal are its clients, in the program that started it)."""
 import argparse
+import os
+import subprocess
+import sys
 import time
 
 HOST = "127.0.0.1"
@@ -33,6 +38,8 @@ def parse_args(doc):
                         help="seconds between one bot's messages (default 5)")
     parser.add_argument("--time-limit", type=int, default=590,
                         help="close the room after this many seconds (default 590)")
+    parser.add_argument("--serve", type=int, metavar="FD",
+                        help=argparse.SUPPRESS)  # the server process: reports on FD
     args = parser.parse_args()
     if args.interval < 0.1 or args.time_limit < 1:
         parser.error("--interval must be at least 0.1 and --time-limit at least 1")
@@ -68,3 +75,35 @@ def goodbye(how, relayed, threads, note):
     threads = f"{threads} thread" + ("" if threads == 1 else "s")
     print(f"Closed ({how}) after {elapsed():.1f} s: {relayed} messages; "
           f"{threads}, {note}.", flush=True)
+
+
+def start_server(script):
+    """Runs `script --serve FD` (the room's server) as its own process; returns it, its
+    port, and the pipe it reports its figures on when it stops."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen([sys.executable, script, "--serve", str(write_end)],
+                              pass_fds=(write_end,), stdin=subprocess.DEVNULL)
+    os.close(write_end)
+    report = os.fdopen(read_end, encoding="utf-8")
+    line = report.readline()
+    if not line.strip().isdigit():
+        sys.exit("the chat server did not start (see above)")
+    return server, int(line), report
+
+
+def stop_server(server, report):
+    """SIGTERM: the server closes every connection and reports "relayed threads clients"."""
+    server.terminate()
+    figures = report.readline().split()
+    server.wait()
+    report.close()
+    return [int(f) for f in figures] if len(figures) == 3 else [0, 0, 0]
+
+
+def serving(fd, port):
+    """In the server process: where it reports; Ctrl-C is the room owner's, who stops it."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    report = os.fdopen(fd, "w", encoding="utf-8")
+    print(port, file=report, flush=True)
+    return report

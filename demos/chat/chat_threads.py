@@ -3,7 +3,9 @@
 The same room as chat_asyncio.py: on connect, add me to the set of clients;
 on message, send it to every other client; on close, remove me. Each client
 gets a thread that blocks in readline(), so the set of clients is shared
-between threads and every use of it takes the lock.
+between threads and every use of it takes the lock. The server runs as a
+process of its own (this file with --serve); the bots and your terminal are
+its clients, here.
 """
 import signal
 import socket
@@ -12,19 +14,21 @@ import sys
 import threading
 
 from chat_common import (HOST, ME, BOT_NAMES, banner, bot_line, bot_reply,
-                         first_delay, goodbye, parse_args, stamp)
+                         first_delay, goodbye, parse_args, serving, stamp,
+                         start_server, stop_server)
 
 clients = set()
 lock = threading.Lock()
-relayed = most_clients = 0
+relayed = most_clients = most_threads = 0
 
 
 class ChatHandler(socketserver.StreamRequestHandler):
     def handle(self):  # runs in this connection's own thread
-        global relayed, most_clients
+        global relayed, most_clients, most_threads
         with lock:
             clients.add(self)  # on connect: add me to the set of clients
             most_clients = max(most_clients, len(clients))
+            most_threads = max(most_threads, threading.active_count())
         name = None
         try:
             name = self.rfile.readline().decode(errors="replace").strip() or "guest"
@@ -127,12 +131,24 @@ def time_up(signum, frame):
     raise TimeUp
 
 
+def serve(fd):
+    """The server process: serves until SIGTERM, then reports its figures."""
+    server = ChatServer((HOST, 0), ChatHandler)
+    report = serving(fd, server.server_address[1])
+    signal.signal(signal.SIGTERM, time_up)
+    try:
+        server.serve_forever(0.1)  # this (the main) thread accepts
+    except TimeUp:
+        pass
+    server.close_all()
+    print(relayed, most_threads, most_clients, file=report, flush=True)
+
+
 def main():
     args = parse_args(__doc__)
-    server = ChatServer((HOST, 0), ChatHandler)
-    port = server.server_address[1]
-    accepter = threading.Thread(target=server.serve_forever, args=(0.1,))
-    accepter.start()
+    if args.serve is not None:
+        return serve(args.serve)
+    server, port, report = start_server(__file__)
     banner("threads (one per connection)", port, args)
     me = socket.create_connection((HOST, port))
     me.sendall(ME.encode() + b"\n")
@@ -153,15 +169,13 @@ def main():
         how = "time is up"
     finally:
         signal.alarm(0)
-        in_all = threading.active_count()
         me.shutdown(socket.SHUT_RDWR)
         stop.set()  # the bots leave while the server still runs
         for thread in threads:
             thread.join()
-        server.close_all()
-        accepter.join()
         me.close()
-    goodbye(how, relayed, in_all, f"{most_clients} of them serving clients")
+        relayed_all, in_all, most = stop_server(server, report)
+    goodbye(how, relayed_all, in_all, f"{most} of them serving clients")
 
 
 if __name__ == "__main__":

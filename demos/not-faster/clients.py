@@ -57,6 +57,8 @@ def busy(args):
             time.sleep(0.05)
             if server is None and time.monotonic() > stop - 0.3:
                 server = ask_stats(sock.makefile("rwb"))  # while still busy
+                # The meters' final reading is the last one before this line.
+                log(f"load ends: {args.connections} connections close")
             if time.monotonic() - shown >= 1:
                 total = sum(counts)
                 rate = (total - last) / (time.monotonic() - shown)
@@ -97,6 +99,7 @@ async def sleepy(args):
         log(f"server: {server['connections']} connections, "
             f"{server['threads']} {threads}, RSS {server['rss'] / MiB:.1f} MiB; "
             f"{sent[0]} requests so far")
+    log(f"load ends: {len(opened)} connections close")
     for task in tasks:
         task.cancel()
     return {"requests": sent[0]}, server

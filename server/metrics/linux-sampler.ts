@@ -188,10 +188,15 @@ export class LinuxSampler implements ProcessSampler {
 
     // 5. The O(1) figures again, now: a sample that took long (a big TCP table) must not
     //    report the memory and threads of its start beside the connections of its end.
+    //    The sockets behind fds opened meanwhile are looked up too (a ramp goes on while a
+    //    sample runs): memory and connections of the same moment, so that memory plotted
+    //    against connections held does not run ahead of the count.
     let rssBytes = 0;
     let threads = 0;
     let fds = 0;
     let processes = 0;
+    const endCounts = new Map<number, number | null>();
+    let grew = false;
     for (const pid of this.members) {
       const st = this.liveStatus(pid);
       if (!st) {
@@ -201,7 +206,14 @@ export class LinuxSampler implements ProcessSampler {
       processes++;
       rssBytes += st.rssBytes;
       threads += st.threads;
-      fds += fdCount(pid, this.proc, this.fdSize) ?? 0;
+      const count = fdCount(pid, this.proc, this.fdSize);
+      fds += count ?? 0;
+      endCounts.set(pid, count);
+      if (count !== null && count > (counts.get(pid) ?? Infinity)) grew = true;
+    }
+    if (grew) {
+      this.sockets.setFdCounts(endCounts);
+      await this.sockets.lookUpNewFds(y);
     }
     const sc = this.sockets.counts();
     this.stats.provisionalConnections = sc.provisional;

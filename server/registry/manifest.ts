@@ -1,6 +1,7 @@
 // The shape of demos/<id>/demo.json. The server runs only what a manifest declares,
 // so this schema is the boundary between "a demo" and "an arbitrary command".
 import { z } from 'zod';
+import { CHARTS, FIGURES, FOOTERS } from '../../shared/meter-spec.js';
 
 const name = z
   .string()
@@ -59,6 +60,19 @@ export const variantSpec = z.strictObject({
   underTest: z.strictObject({ match: z.string().min(1) }).optional(),
 });
 
+const meterFields = {
+  figures: z.array(z.enum(FIGURES)).min(1).optional(),
+  chart: z.enum(CHARTS).optional(),
+  footer: z.array(z.enum(FOOTERS)).optional(),
+  finalBefore: z.string().min(1).max(60).optional(),
+  perConnectionFrom: z.number().int().min(1).optional(),
+  chartTitle: z.string().min(1).max(50).optional(),
+};
+const meterDecl = z.strictObject({
+  ...meterFields,
+  cases: z.array(z.strictObject({ when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), ...meterFields })).optional(),
+});
+
 export const manifestSchema = z
   .strictObject({
     id: name,
@@ -89,6 +103,8 @@ export const manifestSchema = z
         }),
       )
       .default([]),
+    /** What its meters show (shared/meter-spec.ts): the figures its point rests on, its chart, its final reading. */
+    meters: meterDecl.optional(),
     /** True when the demo reads the keyboard (a chat client, a REPL). */
     interactive: z.boolean().default(false),
     /** How `record` runs it: a demo that runs until stopped needs a length and maybe some typing. */
@@ -113,6 +129,12 @@ export const manifestSchema = z
         path: ['defaultVariant'],
         message: `names no variant (variants: ${Object.keys(m.variants).join(', ')})`,
       });
+    }
+    const labels = new Set(m.steps.map((st) => st.label));
+    for (const [i, decl] of [m.meters, ...(m.meters?.cases ?? [])].entries()) {
+      if (decl?.finalBefore !== undefined && !labels.has(decl.finalBefore)) {
+        ctx.addIssue({ code: 'custom', path: ['meters', ...(i ? ['cases', i - 1] : []), 'finalBefore'], message: `names no step (steps: ${[...labels].join(', ') || 'none'})` });
+      }
     }
     for (const [vname, v] of Object.entries(m.variants)) {
       v.argv.forEach((tok, i) => {

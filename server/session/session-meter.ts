@@ -1,7 +1,7 @@
 // Follows a session's process under test with the resource sampler and turns samples into
 // metrics messages: the root process, or the one in its tree the manifest names.
 import { execFileSync } from 'node:child_process';
-import { readCmdline } from '../metrics/procfs.js';
+import { fdCount, readCmdline, readStatus } from '../metrics/procfs.js';
 import { startSampling, perConnection, type SamplingRun, type ResourceSample } from '../metrics/index.js';
 import type { MetricsMessage } from '../../shared/wire.js';
 import { descendants, isAlive } from './process-tree.js';
@@ -12,6 +12,16 @@ export const DEFAULT_SAMPLE_HZ = 4;
  * handful, the program's own start-up and warm-up dominate and the quotient means nothing.
  */
 export const MIN_CONNECTIONS_FOR_PER_CONNECTION = 20;
+
+/** A sample of a process that holds no connections yet (fewer open files than the figure needs), read now. */
+function quietStart(pid: number): ResourceSample | undefined {
+  const st = readStatus(pid);
+  const fds = fdCount(pid);
+  if (!st || fds === null || fds >= MIN_CONNECTIONS_FOR_PER_CONNECTION) return undefined;
+  // A server that starts workers: their start-up is not load; its first samples say where load starts.
+  if (descendants(pid).length > 0) return undefined;
+  return { t: Date.now(), pid, processes: 1, rssBytes: st.rssBytes, threads: st.threads, fds, cpuPercent: 0, connections: 0, kernelBytesDelta: 0 };
+}
 
 function commandLine(pid: number): string {
   try {
@@ -57,7 +67,12 @@ export class SessionMeter {
 
   private follow(pid: number): void {
     if (this.stopped) return;
-    let baseline: ResourceSample | undefined;
+    // The moment it is found, before its first sample (which can take long on a busy
+    // machine, a big TCP table, and end after a fast ramp is over): a process with fewer
+    // open files than the connections that make the figure meaningful holds no load yet, so
+    // its memory now is where load starts. Without it, memory per connection of a ramp
+    // that outran the first sample would never show.
+    let baseline: ResourceSample | undefined = process.platform === 'linux' ? quietStart(pid) : undefined;
     const underTest = { pid, match: this.opts.match ?? null };
     this.run = startSampling(pid, {
       hz: this.opts.hz,

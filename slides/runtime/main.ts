@@ -36,7 +36,11 @@ window.Reveal = Reveal;
 
 // How this page runs its demos (live | replay | snapshot), on <html data-demos>: a slide's
 // wording follows it (.only-live, .only-replay in assets/theme/sources.css).
-void pageMode().then((mode) => (document.documentElement.dataset.demos = mode));
+let demosLive = false;
+const modeKnown = pageMode().then((mode) => {
+  document.documentElement.dataset.demos = mode;
+  demosLive = mode === 'live';
+});
 
 // ?theme=light starts in the light theme (T toggles it during the talk).
 if (new URLSearchParams(location.search).get('theme') === 'light') document.documentElement.classList.add('theme-light');
@@ -79,7 +83,7 @@ function loadWhatIsNear(): void {
   if (current?.querySelector(CODE)) void highlightSlides([current], true);
   if (next?.querySelector(CODE)) whenIdle(() => void highlightSlides([next], true));
   // Recorded figures: a fetch each, for the slides a step either side.
-  for (const s of nearbySlides(Reveal, { behind: 1, ahead: 2 })) fillMeasuredFigures(s);
+  for (const s of nearbySlides(Reveal, { behind: 1, ahead: 2 })) void fillMeasuredFigures(s, demosLive);
   // The terminal code, a slide ahead of the first demo, so its slide opens at once.
   if (next?.querySelector(WIDGET_MARKUP)) whenIdle(() => void loadWidgets());
   // Drawings: the current slide's now, its neighbours' when the browser is idle.
@@ -106,10 +110,11 @@ void Reveal.initialize({
 }).then(async () => {
   addKeys();
   listenForMeasuredFigures();
+  await modeKnown;
   // The print view lays out every slide at once: everything loads now, and each demo shows
   // its final snapshot, mounted once reveal.js has built the printed pages (it moves the slides).
   if (new URLSearchParams(location.search).has('print-pdf')) {
-    fillMeasuredFigures(document);
+    await fillMeasuredFigures(document, false);
     await printLayoutDone();
     mountPictures(document.querySelector('.reveal .slides'));
     const all = await loadWidgets();
@@ -125,7 +130,7 @@ void Reveal.initialize({
   });
   // The overview shows every slide: their code highlighted and figures filled too.
   Reveal.on('overviewshown', () => {
-    fillMeasuredFigures(document);
+    void fillMeasuredFigures(document, demosLive);
     mountPictures(document.querySelector('.reveal .slides'));
     void highlightSlides(Reveal.getSlides(), true);
   });

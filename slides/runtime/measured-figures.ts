@@ -1,8 +1,9 @@
 // Fills the deck's "measured here" slots (<… data-measure="c10k/threads">) with memory per
-// connection: first from the recorded run bundled with the deck (fetched when the slot's
-// slide comes near, not on the first load), then, when a demo runs live on this page,
-// from its meters. <… data-measure-source="c10k"> says which: the recording (date,
-// Python, machine) or this machine, live.
+// connection. Live (the demo server): empty, and labelled so, until the demo runs on this
+// machine since the page was opened; then the figure its meters measured. A replay or the
+// print view: the recorded run bundled with the deck (fetched when the slot's slide comes
+// near; all at once for print), named by date, Python and machine.
+// <… data-measure-source="c10k"> says which.
 import { parseMetrics, recordingPaths } from '../../shared/recording.js';
 import { formatBytes } from '../../shared/format.js';
 
@@ -21,6 +22,7 @@ export const MEASURED_EVENT = 'what-is-async:measured';
 function fill(m: Measured): void {
   for (const el of document.querySelectorAll<HTMLElement>(`[data-measure="${m.demo}/${m.variant}"]`)) {
     if (el.dataset.measuredSource === 'live' && m.source !== 'live') continue; // live wins
+    el.classList.remove('slot-empty');
     const target = el.querySelector('b') ?? el;
     target.textContent = formatBytes(m.perConnectionBytes);
     el.dataset.measuredBytes = String(Math.round(m.perConnectionBytes));
@@ -45,6 +47,21 @@ function describeSources(demo: string, sources: Record<string, string>): string 
   return parts.join('; ');
 }
 
+/** Live: a slot says it is empty until the demo runs here. */
+function empty(demo: string, variant: string): void {
+  for (const el of document.querySelectorAll<HTMLElement>(`[data-measure="${demo}/${variant}"]`)) {
+    if (el.dataset.measuredSource) continue;
+    const target = el.querySelector('b') ?? el;
+    target.textContent = 'not run yet';
+    el.dataset.measuredSource = 'none';
+    el.classList.add('slot-empty');
+    el.title = `empty until the ${demo} demo (${variant}) runs on this machine`;
+  }
+  for (const el of document.querySelectorAll<HTMLElement>(`[data-measure-source="${demo}"]`)) {
+    if (!(sourcesByDemo[demo] && Object.keys(sourcesByDemo[demo]).length)) el.textContent = `not measured yet: the ${demo.toUpperCase()} demo fills it, live`;
+  }
+}
+
 async function fromRecording(demo: string, variant: string): Promise<void> {
   try {
     const res = await fetch(new URL(`recordings/${demo}/${encodeURI(recordingPaths(variant).metrics)}`, document.baseURI));
@@ -66,13 +83,20 @@ export function listenForMeasuredFigures(): void {
   document.addEventListener(MEASURED_EVENT, (ev) => fill((ev as CustomEvent<Measured>).detail));
 }
 
-/** Fetches the recordings behind the slots in `scope` (once each): called as their slide comes near. */
-export function fillMeasuredFigures(scope: ParentNode): void {
+/**
+ * The slots in `scope` (once each), called as their slide comes near: live, their empty state;
+ * otherwise their recordings, fetched (resolves once they are filled, for the print view).
+ */
+export function fillMeasuredFigures(scope: ParentNode, live: boolean): Promise<void> {
+  const pending: Promise<void>[] = [];
   for (const el of scope.querySelectorAll<HTMLElement>('[data-measure]')) {
     const key = el.dataset.measure!;
     if (requested.has(key)) continue;
     requested.add(key);
     const [demo, variant] = key.split('/');
-    if (demo && variant) void fromRecording(demo, variant);
+    if (!demo || !variant) continue;
+    if (live) empty(demo, variant);
+    else pending.push(fromRecording(demo, variant));
   }
+  return Promise.all(pending).then(() => undefined);
 }

@@ -11,7 +11,7 @@ import { createSampler, perConnection, startSampling, type ResourceSample } from
 import { startTestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/ws-client.js';
 import { waitGone } from '../helpers/processes.js';
-import { C10K_DIR, C10kRun, establishedOnPort, everyPid, killEverything, type C10kOptions } from '../fixtures/c10k/run.js';
+import { C10K_DIR, C10kRun, establishedOnPort, everyPid, killEverything, socketInodesOf, type C10kOptions } from '../fixtures/c10k/run.js';
 import { descendants } from '../../server/session/process-tree.js';
 
 const KiB = 1024;
@@ -43,11 +43,12 @@ async function sampleUntil(pid: number, ok: (s: ResourceSample) => boolean, what
 async function stopAndCheck(run: C10kRun, port: number): Promise<void> {
   const pids = run.pids();
   expect(pids.length).toBe(3); // launcher, server, load generator
+  const inodes = socketInodesOf(pids); // its sockets: after the stop none may be left ESTABLISHED
   const t = Date.now();
   run.terminate();
   expect(await waitGone(pids, 2000)).toEqual([]);
   const took = Date.now() - t;
-  expect(establishedOnPort(port).count).toBe(0);
+  expect(establishedOnPort(port, inodes).count).toBe(0);
   expect(run.text()).not.toMatch(/Traceback/);
   console.log(`c10k ${run.opts.model}: all gone ${took} ms after SIGTERM`);
 }
@@ -102,7 +103,7 @@ describe.skipIf(process.platform !== 'linux')('demo c10k: idle connections', () 
     expect(sample.connections).toBe(10_000);
     expect(sample.threads).toBe(1);
     expect(sample.fds).toBeGreaterThanOrEqual(10_000);
-    expect(establishedOnPort(port).count).toBe(20_000); // both ends of each connection
+    expect(establishedOnPort(port, socketInodesOf(run.pids())).count).toBe(20_000); // both ends of each connection
     expect(run.text()).toMatch(/server: holding 10,000 idle connections with 1 thread\n/);
     expect(run.text()).toMatch(/server: open files: [\d,]+/); // the limits are printed at start
     expect(run.text()).toMatch(/client: ephemeral ports \d+-\d+: [\d,]+ per source address/);
@@ -227,7 +228,7 @@ describe.skipIf(process.platform !== 'linux')('demo c10k: idle connections', () 
   it('spreads connections over several loopback source addresses', async () => {
     const { run, port } = await holdAll({ model: 'selectors', connections: 4000, perAddress: 1500 });
     expect(run.text()).toMatch(/client: holding 4,000 idle connections from 3 source addresses/);
-    const { peers } = establishedOnPort(port);
+    const { peers } = establishedOnPort(port, socketInodesOf(run.pids()));
     expect([...peers.keys()].sort()).toEqual(['127.0.0.1', '127.0.0.2', '127.0.0.3']);
     expect(peers.get('127.0.0.1')).toBe(1500);
     await stopAndCheck(run, port);

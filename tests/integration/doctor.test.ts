@@ -197,8 +197,8 @@ describe('doctor on a copy of the project', () => {
     header.what_is_async.sources = fingerprint(demos(), 'hello');
     writeFileSync(cast, [JSON.stringify(header), ...rest].join('\n'));
     appendFileSync(join(demos(), 'hello', 'slow_line_server.py'), '\n# changed after the recording\n');
-    // blocking-loop: no fingerprint; its source is now newer than its recordings.
-    utimesSync(join(demos(), 'blocking-loop', 'run.py'), new Date(), new Date());
+    // races: no fingerprint (recorded before record wrote one); its source is now newer than its recordings.
+    utimesSync(join(demos(), 'races', 'races.py'), new Date(), new Date());
     // races/threads, as its slide runs it: gone.
     rmSync(rec('races', 'threads@rounds=3.cast'));
     // An old recording of parameters no slide sets.
@@ -217,10 +217,10 @@ describe('doctor on a copy of the project', () => {
     expect(stale.items).toEqual([
       // Its other variant shares that server, and has a fingerprint too.
       expect.stringMatching(/^hello: blocking, selectors — hello\/slow_line_server\.py changed; recording made \d{4}-\d\d-\d\d$/) as string,
-      expect.stringMatching(/^blocking-loop: blocking@clients=3,sleep=2, non-blocking@clients=3,sleep=2 — blocking-loop\/run\.py modified \d{4}-\d\d-\d\d; recording modified 2026-06-01$/) as string,
+      expect.stringMatching(/^races: (threads-plain@rounds=3, coroutines@rounds=3|coroutines@rounds=3, threads-plain@rounds=3) — races\/races\.py modified \d{4}-\d\d-\d\d; recording modified 2026-06-01$/) as string,
     ]);
     expect(stale.detail).toMatch(/^\d+ of \d+ are older than their demo's sources, by source fingerprint and file times \(recordings made before record wrote a source fingerprint\): a replay shows what older code did$/);
-    expect(stale.fix).toBe('re-record with "npm run record -- <demo> [variant]" for: hello, blocking-loop (or "npm run record" for all)');
+    expect(stale.fix).toBe('re-record with "npm run record -- <demo> [variant]" for: hello, races (or "npm run record" for all)');
     expect(check('recordings-unused').items).toEqual(['busy-wait/recordings/busy@delay=9.cast']);
   });
 });

@@ -33,7 +33,10 @@ export interface RunSoFar {
   readonly run: RunStart;
   /** The latest readings, oldest first (bounded). */
   readonly readings: readonly MeterReading[];
-  readonly markers: readonly Marker[];
+  /** Each with how many readings came before it (of all the run's, not only those kept). */
+  readonly markers: readonly (Marker & { readingsBefore: number })[];
+  /** How many readings the run has had, including those no longer kept. */
+  readonly readingsTotal: number;
   /** Set once it ended, by an exit or an error. */
   readonly ended: RunEnd | { error: string } | undefined;
 }
@@ -68,7 +71,7 @@ const KEEP_READINGS = 2400;
 
 /** What every source shares: the emitter, and the run so far kept from what it emits. */
 export abstract class SourceBase extends Emitter<RunEvents> {
-  private soFar: { run: RunStart; readings: MeterReading[]; markers: Marker[]; ended: RunSoFar['ended'] } | undefined;
+  private soFar: { run: RunStart; readings: MeterReading[]; readingsTotal: number; markers: (Marker & { readingsBefore: number })[]; ended: RunSoFar['ended'] } | undefined;
 
   constructor(readonly request: DemoRequest) {
     super();
@@ -81,12 +84,13 @@ export abstract class SourceBase extends Emitter<RunEvents> {
   protected override emit<K extends keyof RunEvents>(event: K, value: RunEvents[K]): void {
     const e = event as keyof RunEvents;
     if (e === 'reset') this.soFar = undefined;
-    else if (e === 'run') this.soFar = { run: value as RunStart, readings: [], markers: [], ended: undefined };
+    else if (e === 'run') this.soFar = { run: value as RunStart, readings: [], readingsTotal: 0, markers: [], ended: undefined };
     else if (this.soFar) {
       if (e === 'metrics') {
         this.soFar.readings.push(value as MeterReading);
+        this.soFar.readingsTotal++;
         if (this.soFar.readings.length > KEEP_READINGS) this.soFar.readings.splice(0, this.soFar.readings.length - KEEP_READINGS);
-      } else if (e === 'marker') this.soFar.markers.push(value as Marker);
+      } else if (e === 'marker') this.soFar.markers.push({ ...(value as Marker), readingsBefore: this.soFar.readingsTotal });
       else if (e === 'exit') this.soFar.ended = value as RunEnd;
       else if (e === 'error') this.soFar.ended = { error: value as string };
     }

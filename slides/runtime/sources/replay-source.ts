@@ -178,19 +178,25 @@ export class ReplaySource extends SourceBase implements DemoSource, ReplayContro
       if (text) this.emit('output', new TextEncoder().encode(text));
       text = '';
     };
+    // Readings and markers in the order they were recorded, however far one tick goes (a seek
+    // or a snapshot): the meters' final reading is the last one before a step.
+    const metricsUpTo = (until: number) => {
+      while (this.nextMetric < r.metrics.length && r.metrics[this.nextMetric]!.t <= until) {
+        const { sample, perConnectionBytes, kernelBytesSinceBaseline } = r.metrics[this.nextMetric++]!;
+        this.emit('metrics', { sample, perConnectionBytes, kernelBytesSinceBaseline });
+      }
+    };
     while (this.nextEvent < r.events.length && r.events[this.nextEvent]![0] <= to) {
       const [at, kind, data] = r.events[this.nextEvent++]!;
       if (kind === 'o') text += data;
       else if (kind === 'm') {
         flush();
+        metricsUpTo(at);
         this.emit('marker', { label: data, at });
       }
     }
     flush();
-    while (this.nextMetric < r.metrics.length && r.metrics[this.nextMetric]!.t <= to) {
-      const { sample, perConnectionBytes, kernelBytesSinceBaseline } = r.metrics[this.nextMetric++]!;
-      this.emit('metrics', { sample, perConnectionBytes, kernelBytesSinceBaseline });
-    }
+    metricsUpTo(to);
     this.pos = Math.min(to, r.duration);
     if (this.pos >= r.duration && !this.finished) {
       this.pause();
