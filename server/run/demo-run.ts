@@ -37,6 +37,8 @@ export interface DemoRunOptions {
 export interface RunStats {
   /** Output bytes the run has emitted (the program's and the server's notices). */
   outputBytes: number;
+  /** Output events it emitted: one per read of the PTY, and one per notice. */
+  outputEvents: number;
   /** Times the PTY was paused, by why. */
   pauses: Record<HoldReason, number>;
   /** The most output that ever waited for the screen state to parse it, in bytes. */
@@ -55,7 +57,7 @@ export class DemoRun implements ConsumerHost {
   readonly startedAt = Date.now();
   /** Resolves with the exit once every consumer has been told and the process tree is gone. */
   readonly done: Promise<RunExit>;
-  readonly stats: RunStats = { outputBytes: 0, pauses: { acks: 0, socket: 0, screen: 0 }, screenBacklogPeak: 0 };
+  readonly stats: RunStats = { outputBytes: 0, outputEvents: 0, pauses: { acks: 0, socket: 0, screen: 0 }, screenBacklogPeak: 0 };
 
   private readonly t0 = performance.now();
   private readonly pty: PtySession;
@@ -207,6 +209,7 @@ export class DemoRun implements ConsumerHost {
     if (this.exitInfo || bytes.byteLength === 0) return;
     const at = this.now();
     this.stats.outputBytes += bytes.byteLength;
+    this.stats.outputEvents++;
     if (this.screen) {
       this.screen.write(bytes);
       this.stats.screenBacklogPeak = Math.max(this.stats.screenBacklogPeak, this.screen.pending);
