@@ -1,6 +1,7 @@
 // Walks every slide of the built deck at projector sizes and writes one PNG per slide to
 // /tmp/deck-shots/<width>x<height>/, so a person can look at the whole talk at once.
 // Usage: npx vite build && npx tsx scripts/screenshots.ts [--light] [--phone] [--only id,id]
+//        [--replay] [--end] [--run N] [--minutes N]
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from '../tests/helpers/browser.js';
@@ -20,7 +21,14 @@ const runSeconds = runArg > 0 ? Number(process.argv[runArg + 1]) : 0;
 // --phone: also a phone (reveal.js's scroll view), 390×844.
 // --minutes N: the slot to show (e.g. 45: with the slides kept for a longer one).
 const minutesArg = process.argv.indexOf('--minutes');
-const query = minutesArg > 0 ? `?minutes=${Number(process.argv[minutesArg + 1])}` : '';
+// --replay: the online talk's replays instead of live demos (?demos=replay);
+// --end: with --replay, every terminal on the slide seeks to the end of its recording first.
+const replay = process.argv.includes('--replay');
+const toEnd = process.argv.includes('--end');
+const params = new URLSearchParams();
+if (minutesArg > 0) params.set('minutes', String(Number(process.argv[minutesArg + 1])));
+if (replay) params.set('demos', 'replay');
+const query = params.size ? `?${params}` : '';
 const sizes = [...(process.argv.includes('--big-only') ? SIZES.slice(0, 1) : SIZES), ...(process.argv.includes('--phone') ? [{ width: 390, height: 844 }] : [])];
 
 /** Pages of 12 thumbnails (3 × 4), to look at the whole deck in a few images. */
@@ -46,7 +54,7 @@ const browser = await launchBrowser();
 const problems: string[] = [];
 try {
   for (const size of sizes) {
-    const dir = join(OUT, `${size.width}x${size.height}${light ? '-light' : ''}${runSeconds ? '-run' : ''}`);
+    const dir = join(OUT, `${size.width}x${size.height}${light ? '-light' : ''}${replay ? '-replay' : ''}${toEnd ? '-end' : ''}${runSeconds ? '-run' : ''}`);
     if (!only) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const page = await browser.newPage({ viewport: size });
@@ -76,6 +84,20 @@ try {
           for (const b of document.querySelectorAll<HTMLButtonElement>('section.present .live-terminal button[data-action="run"]:not(:disabled)')) b.click();
         });
         await page.waitForTimeout(runSeconds * 1000);
+      }
+      if (toEnd) {
+        await page
+          .waitForFunction(() => [...document.querySelectorAll<HTMLElement>('section.present .live-terminal')].every((t) => t.liveTerminal?.source?.controls), null, { timeout: 10_000 })
+          .catch(() => undefined);
+        await page.evaluate(() => {
+          for (const t of document.querySelectorAll<HTMLElement>('section.present .live-terminal')) {
+            const replay = t.liveTerminal?.source?.controls;
+            if (!replay) continue;
+            t.liveTerminal!.run();
+            replay.seek(replay.duration);
+          }
+        });
+        await page.waitForTimeout(500);
       }
       const over = await page.evaluate(() => {
         const el = window.Reveal.getCurrentSlide() as HTMLElement;

@@ -283,6 +283,8 @@ class Meter:
             if n == 0:
                 return
             log(f"server: holding {n:,} idle connections with {threads}")
+            if self.wall:  # the run's point: said again at its end, in view
+                log(f"server: held at the wall: {self.wall}")
             grew = rss_bytes() - self.rss0
             log(f"server: ramp {self.last - self.first:.2f} s; RSS "
                 f"+{grew / 2**20:.1f} MiB = {grew / n / 1024:.1f} KiB "

@@ -32,8 +32,8 @@ class Future:
         for fn in self.callbacks:
             fn(self)
 
-    def __iter__(self):  # `yield from future`:
-        yield self  # to the Task: resume me when done
+    def __iter__(self):  # `yield from f`:
+        yield self  # the Task waits on me
         return self.result
 # end slide
 
@@ -46,10 +46,10 @@ class Task:
 
     def step(self, future):
         try:
-            next_future = self.coro.send(None)
+            f = self.coro.send(None)
         except StopIteration:
-            return  # the generator returned
-        next_future.add_done_callback(self.step)
+            return  # it returned: done
+        f.add_done_callback(self.step)
 # end slide
 
 

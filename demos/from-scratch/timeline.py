@@ -41,37 +41,38 @@ def urls(count, max_delay):
 
 def started(url):
     START[url] = time.perf_counter()
-    log(f"{url:<14} started")
+    log(f"{url:<13} started")
 
 
 def finished(url, response):
     DONE[url] = time.perf_counter()
-    status = response.split(b"\r\n", 1)[0].decode()
-    log(f"{url:<14} done: {status}, {len(response)} bytes")
+    status = response.split(b"\r\n", 1)[0].split()[1].decode()  # "200"
+    log(f"{url:<13} done: {status}, {len(response)} B")
 
 
 def report(variant, urls, took, workers=None):
-    """The timeline chart, then one line: took vs the sum and the longest.
+    """The timeline chart, the delays, then the verdict: took vs the sum and
+    the longest. Narrow (40 columns): two terminals share a projector's width.
 
     With `workers` (fewer than the URLs), at most that many run at once.
     """
     delays = [float(url.split("=")[1]) for url in urls]
     total, longest = sum(delays), max(delays)
-    t0, scale = min(START.values()), 40 / max(took, 0.001)
-    print(f"timeline, 0 to {took:.2f} s (delays: sum {total:.2f} s, "
-          f"longest {longest:.2f} s):", flush=True)
+    bar, width = 24, max(len(url) for url in urls)
+    t0, scale = min(START.values()), bar / max(took, 0.001)
+    print(f"timeline, 0 to {took:.2f} s:", flush=True)
     for url in urls:
         a = round((START[url] - t0) * scale)
         b = max(round((DONE[url] - t0) * scale), a + 1)
-        print(f"  {url:<14} |{' ' * a}{'#' * (b - a)}{' ' * (40 - b)}|", flush=True)
+        print(f"  {url:<{width}}|{' ' * a}{'#' * (b - a)}{' ' * (bar - b)}|", flush=True)
+    print(f"delays: sum {total:.2f} s, longest {longest:.2f} s", flush=True)
     if len(urls) == 1:
-        verdict = f"about its delay ({total:.2f} s)"
+        verdict = "about its delay"
     elif workers and workers < len(urls):
-        verdict = (f"at most {workers} at a time (delays: sum {total:.2f} s,"
-                   f" longest {longest:.2f} s)")
+        verdict = f"at most {workers} at a time"
     elif abs(took - total) < abs(took - longest):
-        verdict = f"about the sum of the delays ({total:.2f} s)"
+        verdict = "about the sum of the delays"
     else:
-        verdict = f"about the longest delay ({longest:.2f} s), not the sum"
+        verdict = "about the longest delay, not the sum"
     n = f"{len(urls)} URLs" if len(urls) > 1 else "1 URL"
-    print(f"{variant}: {n} in {took:.2f} s, {verdict}", flush=True)
+    print(f"{variant}: {n} in {took:.2f} s,\n  {verdict}", flush=True)

@@ -12,11 +12,9 @@ from slow_line_server import SlowServer, log
 
 
 def fetch(port, n):
-    log(f"#{n} connecting...")
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        log(f"#{n} connected")
         sock.sendall(f"request {n}\n".encode())
-        log(f"#{n} sent request, waiting...")
+        log(f"#{n} request sent, waiting...")
         answer = b""
         while True:
             chunk = sock.recv(4096)  # blocks: nothing else happens meanwhile
@@ -36,14 +34,14 @@ def main():
     args = parser.parse_args()
 
     with SlowServer(args.delay) as port:
-        log(f"slow server on 127.0.0.1:{port}, {args.delay:.2f} s per answer")
+        log(f"slow server: {args.delay:.2f} s per answer")
         start = time.perf_counter()
         for n in range(1, args.count + 1):
             fetch(port, n)
         took = time.perf_counter() - start
     requests = "request" if args.count == 1 else "requests"
-    print(f"{args.count} {requests} in {took:.2f} s "
-          f"(about {args.count} × {args.delay:.2f} s: one at a time)", flush=True)
+    waits = "1 wait" if args.count == 1 else f"{args.count} waits, in turn"
+    print(f"{args.count} {requests} in {took:.2f} s: {waits}", flush=True)
 
 
 if __name__ == "__main__":

@@ -27,12 +27,10 @@ class Fetcher:
         except BlockingIOError:  # normal: the connection is under way
             pass
         selector.register(self.sock, selectors.EVENT_WRITE, self.connected)
-        log(f"#{n} connecting...")
 
     def connected(self):
-        log(f"#{self.n} connected")
         self.sock.send(f"request {self.n}\n".encode())  # tiny: fits in one send
-        log(f"#{self.n} sent request")
+        log(f"#{self.n} connected, request sent")
         selector.modify(self.sock, selectors.EVENT_READ, self.readable)
 
     def readable(self):
@@ -56,9 +54,11 @@ def main():
     args = parser.parse_args()
 
     with SlowServer(args.delay) as port:
-        log(f"slow server on 127.0.0.1:{port}, {args.delay:.2f} s per answer")
+        log(f"slow server: {args.delay:.2f} s per answer")
         start = time.perf_counter()
         fetchers = [Fetcher(port, n) for n in range(1, args.count + 1)]
+        log(f"#1..#{args.count} connecting, all at once..." if args.count > 1
+            else "#1 connecting...")
         try:
             while not all(f.done for f in fetchers):  # the event loop
                 events = selector.select(timeout=10)
@@ -75,8 +75,8 @@ def main():
             selector.close()
         took = time.perf_counter() - start
     requests = "request" if args.count == 1 else "requests"
-    print(f"{args.count} {requests} in {took:.2f} s "
-          "(about one delay: overlapped)", flush=True)
+    waits = "1 wait" if args.count == 1 else "the waits overlap"
+    print(f"{args.count} {requests} in {took:.2f} s: {waits}", flush=True)
 
 
 if __name__ == "__main__":

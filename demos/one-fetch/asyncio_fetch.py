@@ -31,7 +31,7 @@ async def fetch(port, url):
 async def crawl(port, url):
     log(f"GET {url}")
     status, body = await fetch(port, url)
-    log(f"status {status}, body {body!r}")
+    log(f"status {status}: {body!r}")
 
 
 async def two_pages(port, delay):
@@ -39,7 +39,7 @@ async def two_pages(port, delay):
     await asyncio.sleep(0.1)  # meanwhile the task starts, then waits
     show_suspended(task.get_coro())
     await task
-    log("now a page whose status line has a typo: 2OO for 200")
+    log("next, a typo in the status: 2OO")
     try:
         await asyncio.create_task(crawl(port, "/typo?delay=0.2"))
     except ValueError as error:

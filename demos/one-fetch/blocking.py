@@ -18,7 +18,7 @@ def fetch(port, url):
     sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(request(url))
     response = b""
-    show_state("fetch()'s local variables, on the thread's stack", locals())
+    show_state("fetch()'s locals, on the stack", locals())
     while True:
         chunk = sock.recv(4096)  # blocks: the whole thread waits here
         if not chunk:
@@ -31,7 +31,7 @@ def fetch(port, url):
 def crawl(port, url):
     log(f"GET {url}")
     status, body = fetch(port, url)
-    log(f"status {status}, body {body!r}")
+    log(f"status {status}: {body!r}")
 
 
 def main():
@@ -42,7 +42,7 @@ def main():
     args = parser.parse_args()
     with SlowServer() as port:
         crawl(port, f"/page?delay={args.delay:g}")
-        log("now a page whose status line has a typo: 2OO for 200")
+        log("next, a typo in the status: 2OO")
         try:
             crawl(port, "/typo?delay=0.2")
         except ValueError as error:

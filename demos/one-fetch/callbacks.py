@@ -33,7 +33,7 @@ class Fetcher:
             pass  # normal: the connection is under way
         selector.register(self.sock, selectors.EVENT_WRITE, self.connected)
     # end slide
-        show_state("the Fetcher's attributes, kept by hand", vars(self))
+        show_state("Fetcher attributes, by hand", vars(self))
 
     # slide: callbacks
     def connected(self):
@@ -49,7 +49,7 @@ class Fetcher:
         self.sock.close()
         status, body = parse(self.response)
     # end slide
-        log(f"status {status}, body {body!r}")
+        log(f"status {status}: {body!r}")
 
 
 def crawl(port, url):
@@ -75,7 +75,7 @@ def main():
     with SlowServer() as port:
         crawl(port, f"/page?delay={args.delay:g}")
         loop()
-        log("now a page whose status line has a typo: 2OO for 200")
+        log("next, a typo in the status: 2OO")
         try:
             crawl(port, "/typo?delay=0.2")
             loop()

@@ -100,7 +100,7 @@ def fetch(port, url):
 def crawl(port, url):
     log(f"GET {url}")
     status, body = yield from fetch(port, url)
-    log(f"status {status}, body {body!r}")
+    log(f"status {status}: {body!r}")
 
 
 def loop():
@@ -120,7 +120,7 @@ def main():
     with SlowServer() as port:
         Task(crawl(port, f"/page?delay={args.delay:g}"))
         loop()
-        log("now a page whose status line has a typo: 2OO for 200")
+        log("next, a typo in the status: 2OO")
         try:
             Task(crawl(port, "/typo?delay=0.2"))
             loop()

@@ -32,6 +32,12 @@ def short(value):
 
 
 _shown = set()  # print each kind of state once: the terminal is small
+WIDTH = 40  # columns: two terminals side by side on a projector hold about 42
+
+
+def _wrapped(text, first="  ", rest="    "):
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False)
 
 
 def show_state(where, names):
@@ -43,8 +49,8 @@ def show_state(where, names):
 
 def _print_state(where, names):
     state = ", ".join(f"{k}={short(v)}" for k, v in names.items())
-    print(f"        state: {where}:", flush=True)
-    print(textwrap.indent(textwrap.fill(state, 70), " " * 8), flush=True)
+    print(_wrapped(f"state: {where}:"), flush=True)
+    print(_wrapped(state, "    "), flush=True)
 
 
 def show_suspended(coro, owner="fetch"):
@@ -61,27 +67,27 @@ def show_suspended(coro, owner="fetch"):
     where = " > ".join(chain)
     if where not in _shown:
         _shown.add(where)
-        print(f"        suspended: {where}", flush=True)
-        _print_state(f"{owner}()'s local variables, in its suspended frame",
+        print(_wrapped(f"suspended: {where}"), flush=True)
+        _print_state(f"{owner}()'s locals, in its frame",
                      state)
 
 
 def show_traceback(error):
-    """The real traceback of `error`, one line per frame; returns the path."""
+    """The real traceback of `error`, one line per frame (function, file and
+    line: narrow enough for a terminal half a screen wide); returns the path."""
     frames = traceback.extract_tb(error.__traceback__)
     print("Traceback (most recent call last):", flush=True)
     for f in frames:
-        where = f"{os.path.basename(f.filename)}:{f.lineno}"
-        print(f"  {f.name:<13} {where:<19} {f.line[:42]}", flush=True)
+        print(f"  {f.name:<13} {os.path.basename(f.filename)}:{f.lineno}", flush=True)
     print(f"{type(error).__name__}: {error}", flush=True)
     return [f.name for f in frames]
 
 
 def conclude(variant, path):
-    """One plain line: does the traceback say who asked for the page?"""
+    """Two short lines: does the traceback say who asked for the page?"""
     if "crawl" in path and "fetch" in path:
-        print(f"{variant}: the traceback shows the whole path, "
-              "crawl() > fetch() > parse()", flush=True)
+        print(f"{variant}: the whole path is there:\n"
+              "  crawl() > fetch() > parse()", flush=True)
     else:
-        print(f"{variant}: traceback starts in the loop; "
-              "no crawl(), no fetch(): who asked?", flush=True)
+        print(f"{variant}: it starts in the loop;\n"
+              "  no crawl(), no fetch(): who asked?", flush=True)

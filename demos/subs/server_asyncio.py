@@ -24,7 +24,7 @@ async def serve(reader, writer):
 async def main(port):
     server = await asyncio.start_server(serve, HOST, port, backlog=128)
     port = server.sockets[0].getsockname()[1]
-    log(f"asyncio server listening on {HOST}:{port} (one thread)")
+    log(f"asyncio server on {HOST}:{port}")
     async with server:
         await server.serve_forever()
 

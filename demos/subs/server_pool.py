@@ -54,6 +54,5 @@ if __name__ == "__main__":
     with Server((HOST, args.port), Handler) as server:
         server.pool = pool
         port = server.server_address[1]
-        log(f"process-pool server listening on {HOST}:{port} "
-            f"({args.workers} worker processes)")
+        log(f"pool of {args.workers} on {HOST}:{port}")
         server.serve_forever()  # until a signal ends the process

@@ -21,7 +21,7 @@ LAYERS = {  # function name -> the talk's layer
     "__step": "task",  # only when asyncio's Task is the pure-Python one
     "__step_run_and_handle_result": "task",
 }
-WIDTH, ARROW = 78, 46  # columns: the whole line, where "->" starts
+WIDTH, ARROW = 84, 42  # columns: the whole line, where "->" starts
 last_path = []  # the layers of the last stack printed
 
 
@@ -37,12 +37,12 @@ def frames_from_loop(start):
 
 
 def row(layer, name, source=""):
-    left = f"   {layer:<11}  {name}"
+    left = f"  {layer:<11} {name}"
     if not source:
         return left
     if len(left) < ARROW and ARROW + 3 + len(source) <= WIDTH:
         return f"{left:<{ARROW}}-> {source}"
-    return f"{left}\n{'':<18}-> {source}"
+    return f"{left}\n{'':<{ARROW - 8}}-> {source}"
 
 
 def print_stack(selector, start=None, out=sys.stdout):

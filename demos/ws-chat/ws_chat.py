@@ -84,21 +84,24 @@ class ShownRoom(ChatRoom):
     def on_open(self):
         super().on_open()
         where = f"a page at {self.origin}" if self.origin else "no Origin: not a browser"
-        log(f"+ client {self.number} joined ({where}); {len(clients)} connected")
+        if not ARGS.call_path:  # there, the stack is the story: no chatter around it
+            log(f"+ client {self.number} joined ({where}); {len(clients)} connected")
 
     def on_message(self, text):
         if ARGS.call_path:
-            log(f'got "{text}". How was on_message called?')
+            log("How was on_message called? From the top:")
             if ARGS.full == "true":
                 traceback.print_stack(file=sys.stdout)
             stack_view.print_stack(SELECTOR)
         super().on_message(text)
         others = len(clients) - 1
-        log(f"» {text[:200]}   (to {others} other{'' if others == 1 else 's'})")
+        if not ARGS.call_path:
+            log(f"» {text[:200]}   (to {others} other{'' if others == 1 else 's'})")
 
     def on_close(self):
         super().on_close()
-        log(f"- client {self.number} left; {len(clients)} connected")
+        if not ARGS.call_path:
+            log(f"- client {self.number} left; {len(clients)} connected")
 
 
 def bot_reply(name, text):
@@ -211,14 +214,16 @@ async def call_path(args):
     SELECTOR = type(getattr(loop, "_selector", None)).__name__  # asyncio's own
     server = Server(args.host, 0)
     await server.listen()
-    log(f"server: listening on ws://{args.host}:{server.port}")
-    log(f"server: loop {type(loop).__name__}, selector {SELECTOR}")
+    log(f"server: listening on ws://{args.host}:{server.port} ({SELECTOR})")
     alice = await ws_client.connect(args.host, server.port)
     bob = await ws_client.connect(args.host, server.port)
     await asyncio.sleep(0.2)  # both in the room
-    log('bob: sends "hello, everyone"')
+    log(f"alice and bob joined; {len(clients)} connected")
+    log('bob says "hello, everyone"')
     await bob.send("hello, everyone")
-    log(f'alice: got "{await asyncio.wait_for(alice.recv(), 10)}" from the server')
+    got = await asyncio.wait_for(alice.recv(), 10)  # it went round: the stack was real
+    if got != "hello, everyone":
+        raise RuntimeError(f"alice got {got!r}, not bob's line")
     alice.close()
     bob.close()
     await asyncio.sleep(0.1)

@@ -21,6 +21,7 @@ import { nearbySlides } from './nearby.js';
 import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
 import { SERVER_META } from '../../shared/wire.js';
+import { pageMode } from './sources/page-mode.js';
 import { WIDGET_MARKUP } from './widgets/widget-markup.js';
 
 declare global {
@@ -31,6 +32,10 @@ declare global {
 
 // As reveal.js's own script build does: tests and anyone scripting the deck use it.
 window.Reveal = Reveal;
+
+// How this page runs its demos (live | replay | snapshot), on <html data-demos>: a slide's
+// wording follows it (.only-live, .only-replay in assets/theme/sources.css).
+void pageMode().then((mode) => (document.documentElement.dataset.demos = mode));
 
 // ?theme=light starts in the light theme (T toggles it during the talk).
 if (new URLSearchParams(location.search).get('theme') === 'light') document.documentElement.classList.add('theme-light');

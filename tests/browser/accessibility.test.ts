@@ -1,13 +1,15 @@
 // Accessibility, checked by axe-core on every slide as a reader gets it: the static site,
 // each slide shown with all its steps and its replay widgets mounted; the phone's scroll
 // view; and the live deck's demo slides with their Run/Stop controls. No serious or
-// critical violation anywhere (contrast, names of controls, ARIA, landmarks).
+// critical violation anywhere (contrast, names of controls, ARIA, landmarks). And the code
+// on the slides, token by token and step by step, in both themes (WCAG AA, 4.5:1).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { launchBrowser } from '../helpers/browser.js';
+import { openDeckIn, showWholeSlide, slidesWith } from '../helpers/deck-page.js';
 import { serveStatic, type StaticSite } from '../helpers/static-server.js';
 import { ROOT, startTestServer } from '../helpers/server.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
@@ -65,29 +67,125 @@ async function severeOnSlide(page: Page, where: string, opts: { rules?: string[]
 
 async function openDeck(url: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
   const context = await browser.newContext({ viewport }); // axe needs a page of its own context
-  const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => window.Reveal?.isReady());
-  await page.evaluate(() => window.Reveal.configure({ transition: 'none', backgroundTransition: 'none' }));
-  // Fragments and line steps fade in: check what they look like once shown, not halfway.
-  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
-  return page;
+  return openDeckIn(await context.newPage(), url);
 }
 
-/** Shows slide i with all its steps, once its widgets are mounted and its code highlighted. */
-async function showSlide(page: Page, i: number): Promise<string> {
-  const id = await page.evaluate((index) => {
-    const slide = window.Reveal.getSlides()[index]!;
-    const { h, v } = window.Reveal.getIndices(slide);
-    window.Reveal.slide(h, v ?? 0);
-    return slide.id;
-  }, i);
-  await page.waitForFunction(() => !window.Reveal.getCurrentSlide().querySelector('.live-terminal:not(.lt-mounted), .live-meters:not(.lm-mounted), pre code:not(.hljs)'));
-  await page.evaluate(() => {
-    for (const f of window.Reveal.getCurrentSlide().querySelectorAll('.fragment')) f.classList.add('visible');
-  });
-  return id;
+/**
+ * Contrast of every piece of text in the current slide's code blocks against the block's
+ * background, WCAG's ratio: each step's copy of a block in its shown state (highlighted lines
+ * in their token colours, the other lines dimmed), output blocks, and the label naming where a
+ * block comes from. Computed here rather than left to axe: a block's step copies lie on top of
+ * each other, and axe leaves text it finds overlapped unchecked ("needs review"); and 4.5:1 for
+ * every token, bold or large (WCAG lets those pass at 3:1), as a projector washes colours out.
+ */
+function codeContrastOnSlide(): { checked: number; colours: string[]; failures: string[] } {
+  const parse = (c: string): [number, number, number, number] => {
+    const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(c);
+    if (!m) throw new Error(`unreadable colour ${c}`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+  };
+  const over = (fg: [number, number, number, number], bg: [number, number, number]): [number, number, number] =>
+    [0, 1, 2].map((i) => fg[i]! * fg[3] + bg[i]! * (1 - fg[3])) as [number, number, number];
+  const luminance = (rgb: [number, number, number]) => {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const ratio = (a: [number, number, number], b: [number, number, number]) => {
+    const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (l1! + 0.05) / (l2! + 0.05);
+  };
+  /** The opaque colour behind `el`: the first ancestor with a background, composed over the page. */
+  const backdrop = (el: Element): [number, number, number] => {
+    const layers: [number, number, number, number][] = [];
+    for (let a: Element | null = el; a; a = a.parentElement) {
+      const bg = parse(getComputedStyle(a).backgroundColor);
+      if (bg[3] > 0) layers.push(bg);
+      if (bg[3] === 1) break;
+    }
+    let rgb: [number, number, number] = [255, 255, 255];
+    for (const l of layers.reverse()) rgb = over(l, rgb);
+    return rgb;
+  };
+  const slide = window.Reveal.getCurrentSlide();
+  const failures: string[] = [];
+  const colours = new Set<string>();
+  let checked = 0;
+  for (const pre of slide.querySelectorAll<HTMLElement>('pre')) {
+    const blocks = [...pre.querySelectorAll<HTMLElement>(':scope > code')];
+    blocks.forEach((code, step) => {
+      const bg = backdrop(code);
+      const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue;
+        const el = node.parentElement!;
+        // Opacity between the text and its block; the block itself (a step shown as a
+        // fragment) counts as shown.
+        let alpha = 1;
+        for (let a: Element | null = el; a && a !== code; a = a.parentElement) alpha *= Number(getComputedStyle(a).opacity);
+        const fg = parse(getComputedStyle(el).color);
+        const seen = over([fg[0], fg[1], fg[2], fg[3] * alpha], bg);
+        const r = ratio(seen, bg);
+        checked++;
+        colours.add(`${seen.map(Math.round).join(',')} on ${bg.map(Math.round).join(',')}`);
+        const dimmed = el.closest('tr:not(.highlight-line)') && code.classList.contains('has-highlights');
+        if (r < 4.5)
+          failures.push(`${pre.dataset.shows ?? 'code'}, step ${step}${dimmed ? ' (a dimmed line)' : ''}: "${node.textContent.trim().slice(0, 30)}" ${r.toFixed(2)}:1 (rgb(${seen.map(Math.round).join(', ')}) on rgb(${bg.map(Math.round).join(', ')}))`);
+      }
+    });
+    const label = getComputedStyle(pre, '::after');
+    if (pre.dataset.shows && label.content !== 'none') {
+      const bg = backdrop(blocks[0] ?? pre);
+      const seen = over(parse(label.color), bg);
+      checked++;
+      if (ratio(seen, bg) < 4.5) failures.push(`the label "${pre.dataset.shows}": ${ratio(seen, bg).toFixed(2)}:1`);
+    }
+  }
+  return { checked, colours: [...colours], failures };
 }
+
+describe('code contrast, every token in every step (WCAG AA, 4.5:1)', () => {
+  it.each([
+    ['dark', ''],
+    ['light', '?theme=light'],
+  ])('%s theme', { timeout: 120_000 }, async (theme, query) => {
+    const page = await openDeck(`${site.url}${query}`);
+    const slides = await slidesWith(page, 'pre code');
+    expect(slides.length).toBeGreaterThanOrEqual(14);
+    const failures: string[] = [];
+    let checked = 0;
+    const colours = new Set<string>();
+    let steps = 0;
+    for (const i of slides) {
+      const id = await showWholeSlide(page, i);
+      const r = await page.evaluate(codeContrastOnSlide);
+      checked += r.checked;
+      r.colours.forEach((c) => colours.add(c));
+      steps += await page.evaluate(() => window.Reveal.getCurrentSlide().querySelectorAll('pre code.has-highlights').length);
+      failures.push(...r.failures.map((f) => `#${id}: ${f}`));
+    }
+    await page.context().close();
+    // Highlighted tokens in several colours were read, and dimmed lines of stepped blocks.
+    expect(checked).toBeGreaterThan(1000);
+    console.log(`${theme} theme: ${checked} pieces of code text, ${steps} highlighted steps; colours (rgb): ${[...colours].join(' | ')}`);
+    // monokai's keyword, name and plain inks, comments, dimmed lines, tracebacks
+    expect(colours.size).toBeGreaterThanOrEqual(5);
+    expect(steps).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  });
+
+  it('finds a token too dim to read when there is one (the check can fail)', async () => {
+    const page = await openDeck(`${site.url}?theme=light`);
+    const i = await page.evaluate(() => window.Reveal.getSlides().findIndex((s) => s.id === 'asyncio-code'));
+    await showWholeSlide(page, i);
+    await page.addStyleTag({ content: '.reveal .hljs.has-highlights tr:not(.highlight-line) { opacity: 0.45 !important; }' });
+    const r = await page.evaluate(codeContrastOnSlide);
+    await page.context().close();
+    expect(r.failures.some((f) => /step \d \(a dimmed line\): .* [0-3]\.\d\d:1/.test(f)), r.failures.join('\n')).toBe(true);
+  });
+});
 
 describe('accessibility (axe-core)', () => {
   it('finds no serious or critical violation on any slide of the static site', { timeout: 240_000 }, async () => {
@@ -95,7 +193,7 @@ describe('accessibility (axe-core)', () => {
     const count = await page.evaluate(() => window.Reveal.getSlides().length);
     const found = await severeViolations(page, 'title, whole page');
     for (let i = 0; i < count; i++) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       found.push(...(await severeOnSlide(page, id)));
     }
     await page.context().close();
@@ -107,7 +205,7 @@ describe('accessibility (axe-core)', () => {
     const count = await page.evaluate(() => window.Reveal.getSlides().length);
     const found: string[] = [];
     for (let i = 0; i < count; i++) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       found.push(...(await severeOnSlide(page, id, { rules: ['color-contrast'] })));
     }
     await page.context().close();
@@ -124,16 +222,12 @@ describe('accessibility (axe-core)', () => {
 
   it('finds none on the live deck’s demo slides', { timeout: 120_000 }, async () => {
     const page = await openDeck(live.url);
-    const demos = await page.evaluate(() =>
-      window.Reveal.getSlides()
-        .map((s, i) => (s.querySelector('.live-terminal, .live-meters') ? i : -1))
-        .filter((i) => i >= 0),
-    );
+    const demos = await slidesWith(page, '.live-terminal, .live-meters');
     expect(demos.length).toBeGreaterThan(5);
     const found: string[] = [];
     let liveRunButtons = 0;
     for (const i of demos) {
-      const id = await showSlide(page, i);
+      const id = await showWholeSlide(page, i);
       // What differs from the static site: the live widgets (their bar has Run, Stop, Restart).
       found.push(...(await severeOnSlide(page, id, { include: ['section.present .live-terminal', 'section.present .live-meters'] })));
       liveRunButtons += await page.locator('section.present .live-terminal[data-mode="live"] button[data-action="run"]').count();

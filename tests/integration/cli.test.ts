@@ -222,7 +222,7 @@ describe('in a real terminal', () => {
     const screen = await t.screen();
     const text = screen.join('\n');
     // The whole run is still visible: its first line, its last, the meter's last reading, then the table.
-    expect(text).toMatch(/slow server on 127\.0\.0\.1[\s\S]*3 requests in [\d.]+ s[\s\S]*peak memory \(RSS\)[\s\S]*ended\s+exited normally/);
+    expect(text).toMatch(/slow server: 0\.20 s per answer[\s\S]*3 requests in [\d.]+ s[\s\S]*peak memory \(RSS\)[\s\S]*ended\s+exited normally/);
     const last = screen.findIndex((l) => /3 requests in/.test(l));
     expect(screen[last + 1]).toMatch(/^hello · selectors · [\d.]+ s · mem /);
     expect(screen[last + 2]).toBe('');
@@ -240,7 +240,7 @@ describe('in a real terminal', () => {
     expect(screen[last + 3]).toMatch(/^hello · selectors$/);
     expect(screen.at(-2)).toMatch(/^ended\s+exited normally/);
     // Nothing was lost: the scrollback holds the beginning of the run.
-    expect((await t.all()).join('\n')).toMatch(/slow server on[\s\S]*#1 connecting/);
+    expect((await t.all()).join('\n')).toMatch(/slow server: [\s\S]*#1\.\.#10 connecting/);
   });
 
   it('keeps a live meter on the bottom row, and Ctrl-C stops everything and says so', async () => {

@@ -46,19 +46,19 @@ describe('demo one-fetch: blocking, callbacks, coroutines', () => {
   it.each(Object.keys(SCRIPTS) as Variant[])('%s fetches the body, shows its state and exits cleanly', (v) => {
     const r = runs[v];
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain(`status 200, body '/page after ${DELAY} s\\n'`);
-    expect(r.out).toMatch(/state: .+:\n {8}.*url='\/page\?delay=0\.3'/);
+    expect(r.out).toContain(`status 200: '/page after ${DELAY} s\\n'`);
+    expect(r.out).toMatch(/state: .+:\n {4}.*url='\/page\?delay=0\.3'/);
     expect(r.out).toContain("ValueError: invalid literal for int() with base 10: b'2OO'");
     expect(r.out).not.toMatch(/File "/); // no stray, unformatted traceback
   });
 
   it('says where the state lives: stack, object, suspended frames', () => {
-    expect(runs.blocking.out).toContain("fetch()'s local variables, on the thread's stack");
-    expect(runs.callbacks.out).toContain("the Fetcher's attributes, kept by hand");
-    expect(runs.generators.out).toMatch(/suspended: crawl\(\) > fetch\(\) > read\(\) > Future/);
-    expect(runs.asyncio.out).toMatch(/suspended: crawl\(\) > fetch\(\) > read\(\) > .*Future/);
+    expect(runs.blocking.out).toContain("state: fetch()'s locals, on the stack:");
+    expect(runs.callbacks.out).toContain('state: Fetcher attributes, by hand:');
+    expect(runs.generators.out).toMatch(/suspended: crawl\(\) > fetch\(\) > read\(\)\s+> Future/);
+    expect(runs.asyncio.out).toMatch(/suspended: crawl\(\) > fetch\(\) > read\(\)\s+> .*Future/);
     for (const v of ['generators', 'asyncio'] as const) {
-      expect(runs[v].out).toContain("fetch()'s local variables, in its suspended frame");
+      expect(runs[v].out).toContain("state: fetch()'s locals, in its frame:");
     }
   });
 
@@ -68,7 +68,7 @@ describe('demo one-fetch: blocking, callbacks, coroutines', () => {
     expect(path.at(-1)).toBe('parse');
     expect(path).not.toContain('crawl');
     expect(path).not.toContain('fetch');
-    expect(runs.callbacks.out).toMatch(/callbacks: traceback starts in the loop; no crawl\(\), no fetch\(\)/);
+    expect(runs.callbacks.out).toMatch(/callbacks: it starts in the loop;\n  no crawl\(\), no fetch\(\): who asked\?/);
   });
 
   it("the coroutines' traceback shows the whole path, task > crawl > fetch > parse", () => {
@@ -82,7 +82,7 @@ describe('demo one-fetch: blocking, callbacks, coroutines', () => {
     expect(inOrder(blocking, ['crawl', 'fetch', 'parse']), blocking.join(' > ')).toBe(true);
     for (const v of ['generators', 'asyncio', 'blocking'] as const) {
       expect(tracebackPath(runs[v].out).at(-1)).toBe('parse');
-      expect(runs[v].out).toContain(`${v}: the traceback shows the whole path, crawl() > fetch() > parse()`);
+      expect(runs[v].out).toContain(`${v}: the whole path is there:\n  crawl() > fetch() > parse()`);
     }
   });
 

@@ -154,8 +154,9 @@ describe('limits and verdicts', () => {
 
 describe('recordings made before fingerprints', () => {
   it('still parse: the header has no sources', () => {
-    const dir = join(ROOT, 'demos/hello/recordings');
-    const r = parseRecording(readFileSync(join(dir, 'blocking.cast'), 'utf8'), readFileSync(join(dir, 'blocking.metrics.jsonl'), 'utf8'));
+    // hello's blocking run as recorded on 2026-11-26, before record wrote fingerprints
+    const dir = join(ROOT, 'tests/fixtures/recordings');
+    const r = parseRecording(readFileSync(join(dir, 'before-fingerprints.cast'), 'utf8'), readFileSync(join(dir, 'before-fingerprints.metrics.jsonl'), 'utf8'));
     expect(r.header.what_is_async.demo).toBe('hello');
     expect(r.header.what_is_async.sources).toBeUndefined();
   });
