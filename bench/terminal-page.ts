@@ -27,11 +27,18 @@ export const PAGE_SCRIPT = String.raw`
   let lastKeyAt = 0;
   term.textarea.addEventListener('keydown', (ev) => { lastKeyAt = performance.now(); }, true);
   // Counters of the page's side: WebSocket messages in, terminal writes and their bytes.
-  const counts = { messages: 0, messageBytes: 0, writes: 0, writeBytes: 0 };
+  // (Every output frame of the socket is one write; the addon acknowledges through the source.)
+  const counts = { writes: 0, writeBytes: 0, acks: 0, ackBytes: 0, renders: 0, frames: 0 };
   const write = term.write.bind(term);
   term.write = (data, cb) => { counts.writes++; counts.writeBytes += data.length; return write(data, cb); };
+  const source = widget.source;
+  const ack = source.ack.bind(source);
+  source.ack = (n) => { counts.acks++; counts.ackBytes += n; return ack(n); };
+  term.onRender(() => counts.renders++);
+  const frame = () => { counts.frames++; requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
   window.__bench = {
-    counts,
+    counts: () => ({ ...counts }),
     renderer: () => el.dataset.renderer,
     size: () => ({ cols: term.cols, rows: term.rows }),
     atPrompt: () => parsedWhen(atPrompt),

@@ -17,11 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../server/http/demo-server.js';
+import { DEFAULT_PIPELINE, type PagePipeline } from '../server/session/page-socket.js';
+import { DEFAULT_BATCHING, NO_BATCHING } from '../server/session/output-batcher.js';
 import { ensureDeckBuilt } from '../server/http/deck-build.js';
 import { launchBrowser, gotoSlide } from '../tests/helpers/browser.js';
 import { PAGE_SCRIPT } from './terminal-page.js';
+import { cpuMsOf, processTree } from './process-cpu.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -72,19 +75,50 @@ async function useRenderer(page: Page, r: Renderer): Promise<void> {
   await page.waitForSelector(`#bench-term[data-renderer="${r}"]`, { timeout: 10_000 });
 }
 
-async function throughput(page: Page, server: DemoServer): Promise<{ mbPerSecond: number; bytes: number; reads: number; pauses: number; ms: Timing }> {
+type Counts = Record<'writes' | 'writeBytes' | 'acks' | 'ackBytes' | 'renders' | 'frames', number>;
+const PERF = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const;
+
+async function perfMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(metrics.filter((m) => (PERF as readonly string[]).includes(m.name)).map((m) => [m.name, m.value * 1000]));
+}
+
+async function throughput({ page, cdp, server, browserPids }: Rig) {
   const run = [...server.runs.values()][0]!;
-  const bytes0 = run.stats.outputBytes;
-  const reads0 = run.stats.outputEvents;
-  const pauses0 = run.stats.pauses.acks + run.stats.pauses.socket + run.stats.pauses.screen;
+  const b0 = cpuMsOf(browserPids);
+  const r0 = cpuMsOf([run.pid]);
+  const s0 = structuredClone(run.stats);
+  const c0 = (await page.evaluate('window.__bench.counts()')) as Counts;
+  const p0 = await perfMetrics(cdp);
+  const cpu0 = process.cpuUsage();
   const ms = (await page.evaluate(`window.__bench.throughput(${JSON.stringify(FLOOD)})`)) as Timing;
-  const bytes = run.stats.outputBytes - bytes0;
+  const cpu = process.cpuUsage(cpu0);
+  const browserCpuMs = cpuMsOf(browserPids) - b0;
+  const programCpuMs = cpuMsOf([run.pid]) - r0;
+  const p1 = await perfMetrics(cdp);
+  const c1 = (await page.evaluate('window.__bench.counts()')) as Counts;
+  const s1 = run.stats;
+  const bytes = s1.outputBytes - s0.outputBytes;
+  const pauses = (s: typeof s0) => s.pauses.acks + s.pauses.socket + s.pauses.screen;
+  const page_ = Object.fromEntries(Object.keys(c1).map((k) => [k, c1[k as keyof Counts] - c0[k as keyof Counts]])) as Counts;
   return {
     mbPerSecond: bytes / MB / (ms.drawnMs / 1000),
     bytes,
-    reads: run.stats.outputEvents - reads0,
-    pauses: run.stats.pauses.acks + run.stats.pauses.socket + run.stats.pauses.screen - pauses0,
     ms,
+    server: {
+      reads: s1.outputEvents - s0.outputEvents,
+      pauses: pauses(s1) - pauses(s0),
+      pausesBy: { acks: s1.pauses.acks - s0.pauses.acks, socket: s1.pauses.socket - s0.pauses.socket, screen: s1.pauses.screen - s0.pauses.screen },
+      heldMs: s1.heldMs - s0.heldMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    },
+    /** CPU ms per MB: the server's process, the browser's processes, the flood program (bash, yes, head). */
+    cpuMsPerMB: {
+      server: (cpu.user + cpu.system) / 1000 / (bytes / MB),
+      browser: browserCpuMs / (bytes / MB),
+      program: programCpuMs / (bytes / MB),
+    },
+    page: { ...page_, ...(Object.fromEntries(PERF.map((k) => [k, p1[k]! - p0[k]!])) as Record<(typeof PERF)[number], number>) },
   };
 }
 
@@ -108,30 +142,71 @@ async function ctrlC(page: Page): Promise<Timing> {
   return (await page.evaluate('window.__bench.interrupt()')) as Timing;
 }
 
+// ---- the pipelines compared ------------------------------------------------------
+
+const KiB = 1024;
+/** How output reached the page before this benchmark's findings: a 128/16 KiB window, a frame per PTY read. */
+/** A pipeline: the server's side (window, frame batching) and the page's (one write per frame). */
+type Pipeline = PagePipeline & { coalesceWrites: boolean };
+const BEFORE: Pipeline = { window: { high: 128 * KiB, low: 16 * KiB }, batching: NO_BATCHING, coalesceWrites: false };
+const NOW: Pipeline = { ...DEFAULT_PIPELINE, coalesceWrites: true };
+/** `name=high:low:windowMs:coalesce` (KiB, KiB, ms, 0|1), comma-separated, replaces the default pair (for trying settings). */
+function pipelines(): Record<string, Pipeline> {
+  const spec = arg('--pipelines');
+  if (!spec) return { before: BEFORE, now: NOW };
+  return Object.fromEntries(
+    spec.split(',').map((p) => {
+      const [name, v] = p.split('=') as [string, string];
+      const [high, low, windowMs, coalesce] = v.split(':').map(Number) as [number, number, number, number];
+      return [name, { window: { high: high * KiB, low: low * KiB }, batching: { windowMs, maxFrameBytes: DEFAULT_BATCHING.maxFrameBytes }, coalesceWrites: coalesce !== 0 }];
+    }),
+  );
+}
+
 // ---- main ---------------------------------------------------------------------
 
 await ensureDeckBuilt(root, (s) => console.log(s));
-const server = await startDemoServer({ root, port: 0, host: '127.0.0.1', mode: 'prod', demosDir: path.join(here, 'fixtures/demos') });
-const page = await openTerminal(server);
-const size = await page.evaluate('window.__bench.size()');
-console.log(`terminal ${JSON.stringify(size)}`);
-const results: Record<string, { throughput: Awaited<ReturnType<typeof throughput>>[]; echo: Timing[]; ctrlC: Timing[] }> = {};
+const renderers = (arg('--renderers') ?? 'dom,webgl').split(',') as Renderer[];
+interface Rig { server: DemoServer; page: Page; cdp: CDPSession; browserPids: number[] }
+const rigs: Record<string, Rig> = {};
+type Slot = { throughput: Awaited<ReturnType<typeof throughput>>[]; echo: Timing[]; ctrlC: Timing[] };
+const results: Record<string, Slot> = {};
+let size: unknown;
+const chosen = pipelines();
 try {
+  for (const [name, pipeline] of Object.entries(chosen)) {
+    const server = await startDemoServer({ root, port: 0, host: '127.0.0.1', mode: 'prod', demosDir: path.join(here, 'fixtures/demos'), pipeline });
+    const mine = new Set(processTree(process.pid));
+    const page = await openTerminal(server);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.evaluate(`document.getElementById('bench-term').liveTerminal.sourceAddon.coalesce = ${pipeline.coalesceWrites}`);
+    const run = new Set(processTree([...server.runs.values()][0]!.pid));
+    const browserPids = processTree(process.pid).filter((p) => !mine.has(p) && !run.has(p));
+    rigs[name] = { server, page, cdp, browserPids };
+    size = await page.evaluate('window.__bench.size()');
+  }
+  console.log(`terminal ${JSON.stringify(size)}; pipelines ${JSON.stringify(chosen)}`);
+  // Alternating, so every setting shares the machine's load alike.
   for (let i = 0; i < ROUNDS; i++) {
-    for (const r of ['dom', 'webgl'] as Renderer[]) {
-      await useRenderer(page, r);
-      const key = r;
-      const slot = (results[key] ??= { throughput: [], echo: [], ctrlC: [] });
-      const t = await throughput(page, server);
-      slot.throughput.push(t);
-      slot.echo.push(...(await echo(page)));
-      slot.ctrlC.push(await ctrlC(page));
-      console.log(`${key}: ${round(t.mbPerSecond, 2)} MB/s (${t.reads} reads, ${t.pauses} pauses), Ctrl-C ${round(slot.ctrlC.at(-1)!.drawnMs)} ms`);
+    for (const r of renderers) {
+      for (const [name, { page }] of Object.entries(rigs)) {
+        await useRenderer(page, r);
+        const key = `${r}/${name}`;
+        const slot = (results[key] ??= { throughput: [], echo: [], ctrlC: [] });
+        const t = await throughput(rigs[name]!);
+        slot.throughput.push(t);
+        slot.echo.push(...(await echo(page)));
+        slot.ctrlC.push(await ctrlC(page));
+        console.log(`${key}: ${round(t.mbPerSecond, 2)} MB/s in ${round(t.ms.drawnMs)} ms, CPU ms/MB ${JSON.stringify(t.cpuMsPerMB, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}, Ctrl-C ${round(slot.ctrlC.at(-1)!.drawnMs)} ms\n  server ${JSON.stringify(t.server, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}\n  page ${JSON.stringify(t.page, (k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+      }
     }
   }
 } finally {
-  await page.context().browser()?.close();
-  await server.close();
+  for (const { page, server } of Object.values(rigs)) {
+    await page.context().browser()?.close();
+    await server.close();
+  }
 }
 const summary = Object.fromEntries(
   Object.entries(results).map(([k, v]) => [
@@ -141,7 +216,14 @@ const summary = Object.fromEntries(
       echoParsedMs: { p50: round(pct(v.echo.map((e) => e.parsedMs), 0.5)), p95: round(pct(v.echo.map((e) => e.parsedMs), 0.95)) },
       echoDrawnMs: { p50: round(pct(v.echo.map((e) => e.drawnMs), 0.5)), p95: round(pct(v.echo.map((e) => e.drawnMs), 0.95)) },
       ctrlCDrawnMs: round(median(v.ctrlC.map((c) => c.drawnMs))),
-      bytesPerRead: Math.round(median(v.throughput.map((t) => t.bytes / t.reads))),
+      bytesPerRead: Math.round(median(v.throughput.map((t) => t.bytes / t.server.reads))),
+      bytesPerFrame: Math.round(median(v.throughput.map((t) => t.bytes / t.page.writes))),
+      bytesPerRender: Math.round(median(v.throughput.map((t) => t.bytes / t.page.renders))),
+      cpuMsPerMB: Object.fromEntries(
+        (['server', 'browser', 'program'] as const).map((k) => [k, Math.round(median(v.throughput.map((t) => t.cpuMsPerMB[k])))]),
+      ),
+      heldShare: round(median(v.throughput.map((t) => t.server.heldMs / t.ms.drawnMs)), 2),
+      mainThreadBusyShare: round(median(v.throughput.map((t) => t.page.TaskDuration / t.ms.drawnMs)), 2),
     },
   ]),
 );
@@ -149,5 +231,5 @@ console.log(JSON.stringify(summary, null, 2));
 fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
 fs.writeFileSync(
   resultsFile,
-  JSON.stringify({ benchmark: 'terminal pipeline', date: new Date().toISOString(), loadAverage: os.loadavg(), size, summary, results }, null, 2) + '\n',
+  JSON.stringify({ benchmark: 'terminal pipeline', date: new Date().toISOString(), loadAverage: os.loadavg(), size, pipelines: chosen, summary, results }, null, 2) + '\n',
 );

@@ -12,6 +12,14 @@ import type { ConsumerEvent } from './run-events.js';
 export const HIGH_WATER = 128 * 1024;
 export const LOW_WATER = 16 * 1024;
 
+/** A consumer's window: above `high` unacknowledged bytes it is full, below `low` it has room again. */
+export interface FlowWindow {
+  high: number;
+  low: number;
+}
+/** The window of a consumer that names none (a follower, the CLI's terminal, the recorder); a page's is PAGE_WINDOW. */
+export const DEFAULT_WINDOW: FlowWindow = { high: HIGH_WATER, low: LOW_WATER };
+
 export type ConsumerRole = 'pace-setter' | 'follower';
 /** joining: waits for the screen before it gets live events; behind: a follower skipping output. */
 export type ConsumerState = 'joining' | 'live' | 'behind' | 'closed';
@@ -45,6 +53,7 @@ export class RunConsumer {
     readonly role: ConsumerRole,
     private readonly sink: RunSink,
     private readonly host: ConsumerHost,
+    private readonly window: FlowWindow = DEFAULT_WINDOW,
   ) {}
 
   get isClosed(): boolean {
@@ -56,7 +65,7 @@ export class RunConsumer {
     return this.unacked;
   }
 
-  /** Its window is full (until it drops below LOW_WATER) or its transport is congested. */
+  /** Its window is full (until it drops below its low mark) or its transport is congested. */
   get blocked(): boolean {
     return this.full || this.congested;
   }
@@ -74,7 +83,7 @@ export class RunConsumer {
     if (this.state === 'closed') return { ok: true };
     if (bytes > this.unacked) return { ok: false, unacknowledged: this.unacked };
     this.unacked -= bytes;
-    if (this.full && this.unacked < LOW_WATER) {
+    if (this.full && this.unacked < this.window.low) {
       this.full = false;
       this.host.flowChanged(this);
     }
@@ -104,7 +113,7 @@ export class RunConsumer {
       this.unacked += n;
       this.stats.deliveredBytes += n;
       if (event.type === 'screen') this.stats.screens++;
-      if (!this.full && this.unacked > HIGH_WATER) {
+      if (!this.full && this.unacked > this.window.high) {
         this.full = true;
         this.host.flowChanged(this);
       }

@@ -22,7 +22,8 @@ import { SocketSender } from './socket-sender.js';
 import { MAX_QUEUED_INPUT } from './pty-input-writer.js';
 import type { RunRegistry } from '../run/run-registry.js';
 import type { DemoRun } from '../run/demo-run.js';
-import type { RunConsumer } from '../run/run-consumer.js';
+import type { FlowWindow, RunConsumer } from '../run/run-consumer.js';
+import { DEFAULT_BATCHING, OutputBatcher, type OutputBatching } from './output-batcher.js';
 import type { ConsumerEvent } from '../run/run-events.js';
 
 /** Longest error message sent: it names the problem, never repeats a large input. */
@@ -34,7 +35,23 @@ const RESET = '\x1b[0m';
 interface PageRun {
   run: DemoRun;
   consumer: RunConsumer;
+  output: OutputBatcher;
 }
+
+/** How a run's output reaches the page: the page's window as its pace-setter, and frame batching. */
+export interface PagePipeline {
+  window: FlowWindow;
+  batching: OutputBatching;
+}
+/**
+ * A page's window as the pace-setter of its runs. The page draws once a frame whatever has come
+ * (slides/runtime/terminal/source-addon.ts), so more bytes in flight mean more bytes per frame
+ * drawn; LOW at half of HIGH resumes the PTY while the page still has output to draw, so it never
+ * waits for the pipe to refill. Ctrl-C's prompt comes after what is in flight: a few frames'
+ * worth. (Measured in bench/terminal.ts; 128/16 KiB before.)
+ */
+export const PAGE_WINDOW: FlowWindow = { high: 384 * 1024, low: 192 * 1024 };
+export const DEFAULT_PIPELINE: PagePipeline = { window: PAGE_WINDOW, batching: DEFAULT_BATCHING };
 
 export class PageSocket {
   private readonly runs = new Map<number, PageRun>();
@@ -50,6 +67,7 @@ export class PageSocket {
     private readonly sampleHz: number,
     private readonly incidents: IncidentLog,
     private readonly log: (line: string) => void = (line) => console.error(line),
+    private readonly pipeline: PagePipeline = DEFAULT_PIPELINE,
   ) {
     this.out = new SocketSender(ws, {
       onCongestion: (congested) => {
@@ -166,8 +184,9 @@ export class PageSocket {
     } catch (err) {
       return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);
     }
-    const consumer = run.subscribe((e) => this.forward(id, e), { role: 'pace-setter' });
-    this.runs.set(id, { run, consumer });
+    const output = new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
+    const consumer = run.subscribe((e) => this.forward(id, output, e), { role: 'pace-setter', window: this.pipeline.window });
+    this.runs.set(id, { run, consumer, output });
     if (this.out.isCongested) consumer.setCongested(true);
     this.send({
       type: 'started',
@@ -182,11 +201,10 @@ export class PageSocket {
   }
 
   /** A run's event, as the wire says it. */
-  private forward(id: number, e: ConsumerEvent): void {
+  private forward(id: number, output: OutputBatcher, e: ConsumerEvent): void {
+    if (e.type === 'output') return output.push(e.bytes);
+    output.flush(); // what the run said before this goes first
     switch (e.type) {
-      case 'output':
-        this.out.send(encodeFrame(Op.output, id, e.bytes));
-        break;
       case 'screen':
         // (A page that joins a running demo; this page only follows runs it started, from their start.)
         this.out.send(encodeFrame(Op.output, id, Buffer.from(e.data)));
@@ -198,6 +216,7 @@ export class PageSocket {
         this.send({ type: 'marker', session: id, label: e.label });
         break;
       case 'exit':
+        output.close();
         this.runs.delete(id);
         this.overflowing.delete(id);
         this.send({ type: 'exit', session: id, ...e.exit });

@@ -42,6 +42,7 @@ export class TerminalWidget implements SlideWidget {
   private readonly renderer: TerminalRenderer;
   private readonly unfollow: () => void;
   private bound: DemoSource | undefined;
+  private addon: SourceAddon | undefined;
   /** The bound source, once it has loaded what it needs (a recording). */
   private loaded: DemoSource | undefined;
   private state: TerminalState = 'idle';
@@ -119,9 +120,15 @@ export class TerminalWidget implements SlideWidget {
     return this.bound;
   }
 
+  /** The binding of its source to its terminal (the terminal benchmark reads and sets its options). */
+  get sourceAddon(): SourceAddon | undefined {
+    return this.addon;
+  }
+
   private bind(source: DemoSource): () => void {
     this.bound = source;
     const addon = new SourceAddon(source);
+    this.addon = addon;
     this.term.loadAddon(addon);
     const offs = [
       source.on('reset', () => {
@@ -160,6 +167,7 @@ export class TerminalWidget implements SlideWidget {
     return () => {
       for (const off of offs) off();
       addon.dispose();
+      if (this.addon === addon) this.addon = undefined;
       this.replayBar?.destroy();
       this.replayBar = undefined;
       if (this.bound === source) this.bound = this.loaded = undefined;
