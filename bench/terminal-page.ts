@@ -3,11 +3,13 @@
 // the page does not have. It installs `window.__bench` over the widget `#bench-term`:
 // its clocks are the page's own (performance.now()), its readings are what xterm.js parsed and
 // the frame that drew it.
-export const PAGE_SCRIPT = String.raw`
+// `termExpr` names the page's xterm.js Terminal: the deck's widget's, or another page's (a
+// terminal server such as wetty, for a comparison in the same harness).
+export const pageScript = (termExpr = "document.getElementById('bench-term').liveTerminal.term") => String.raw`
 (() => {
   const el = document.getElementById('bench-term');
-  const widget = el.liveTerminal;
-  const term = widget.term;
+  const widget = el?.liveTerminal;
+  const term = ${termExpr};
   const PROMPT = 'bench$ ';
   const line = (y) => term.buffer.active.getLine(y)?.translateToString(true) ?? '';
   const cursorLine = () => { const b = term.buffer.active; return line(b.baseY + b.cursorY); };
@@ -31,15 +33,17 @@ export const PAGE_SCRIPT = String.raw`
   const counts = { writes: 0, writeBytes: 0, acks: 0, ackBytes: 0, renders: 0, frames: 0 };
   const write = term.write.bind(term);
   term.write = (data, cb) => { counts.writes++; counts.writeBytes += data.length; return write(data, cb); };
-  const source = widget.source;
-  const ack = source.ack.bind(source);
-  source.ack = (n) => { counts.acks++; counts.ackBytes += n; return ack(n); };
+  const source = widget?.source;
+  if (source) {
+    const ack = source.ack.bind(source);
+    source.ack = (n) => { counts.acks++; counts.ackBytes += n; return ack(n); };
+  }
   term.onRender(() => counts.renders++);
   const frame = () => { counts.frames++; requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
   window.__bench = {
     counts: () => ({ ...counts }),
-    renderer: () => el.dataset.renderer,
+    renderer: () => el?.dataset.renderer,
     size: () => ({ cols: term.cols, rows: term.rows }),
     atPrompt: () => parsedWhen(atPrompt),
     /** Runs a command that prints, then its end mark; ms from Enter to the end parsed and drawn. */

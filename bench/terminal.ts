@@ -23,7 +23,7 @@ import { DEFAULT_PIPELINE, type PagePipeline } from '../server/session/page-sock
 import { DEFAULT_BATCHING, NO_BATCHING } from '../server/session/output-batcher.js';
 import { ensureDeckBuilt } from '../server/http/deck-build.js';
 import { launchBrowser, gotoSlide } from '../tests/helpers/browser.js';
-import { PAGE_SCRIPT } from './terminal-page.js';
+import { pageScript } from './terminal-page.js';
 import { cpuMsOf, processTree } from './process-cpu.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -65,7 +65,7 @@ async function openTerminal(server: DemoServer): Promise<Page> {
   await page.waitForSelector('#bench-term[data-state="idle"]');
   await page.click('#bench-term button[data-action="run"]');
   await page.waitForSelector('#bench-term[data-state="running"]');
-  await page.evaluate(PAGE_SCRIPT);
+  await page.evaluate(pageScript());
   await page.evaluate('window.__bench.atPrompt()');
   return page;
 }
@@ -163,8 +163,56 @@ function pipelines(): Record<string, Pipeline> {
   );
 }
 
+// ---- another terminal server, in the same harness (see the README: a wetty comparison) ----
+
+/**
+ * `--external URL`: a page already serving bash with the bench's prompt (bench/fixtures/demos/shell/
+ * bench.rc), whose xterm.js Terminal `--term EXPR` names. Same throughput, echo and Ctrl-C as
+ * above, with whatever renderer that page uses; the bytes are what its terminal was given.
+ */
+async function external(url: string, termExpr: string): Promise<void> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const out: { mbPerSecond: number; echo: Timing[]; ctrlC: Timing }[] = [];
+  try {
+    await page.goto(url);
+    await page.waitForFunction(`!!(${termExpr})`, undefined, { timeout: 30_000 });
+    await page.evaluate(pageScript(termExpr));
+    await page.evaluate('window.__bench.atPrompt()');
+    for (let i = 0; i < ROUNDS; i++) {
+      const c0 = (await page.evaluate('window.__bench.counts()')) as Counts;
+      const ms = (await page.evaluate(`window.__bench.throughput(${JSON.stringify(FLOOD)})`)) as Timing;
+      const c1 = (await page.evaluate('window.__bench.counts()')) as Counts;
+      const mbPerSecond = (c1.writeBytes - c0.writeBytes) / MB / (ms.drawnMs / 1000);
+      await page.evaluate(`(${termExpr}).focus()`);
+      const echoes: Timing[] = [];
+      let typed = '';
+      for (let k = 0; k < ECHO_KEYS; k++) {
+        typed += 'abcdefghij'[k % 10]!;
+        await page.keyboard.press(typed.at(-1)!);
+        echoes.push((await page.evaluate(`window.__bench.echo(${JSON.stringify(typed)})`)) as Timing);
+      }
+      await page.keyboard.press('Control+U');
+      await page.evaluate('window.__bench.atPrompt()');
+      await page.evaluate(`window.__bench.startFlood(${JSON.stringify(ENDLESS)}, 2e6)`);
+      const c = (await page.evaluate('window.__bench.interrupt()')) as Timing;
+      out.push({ mbPerSecond, echo: echoes, ctrlC: c });
+      console.log(`external: ${round(mbPerSecond, 2)} MB/s, echo p50 ${round(pct(echoes.map((e) => e.parsedMs), 0.5))} ms, Ctrl-C ${round(c.drawnMs)} ms`);
+    }
+  } finally {
+    await browser.close();
+  }
+  const echo = out.flatMap((o) => o.echo.map((e) => e.parsedMs));
+  console.log(JSON.stringify({ url, mbPerSecond: round(median(out.map((o) => o.mbPerSecond)), 2), echoParsedMs: { p50: round(pct(echo, 0.5)), p95: round(pct(echo, 0.95)) }, ctrlCDrawnMs: round(median(out.map((o) => o.ctrlC.drawnMs))) }));
+}
+
 // ---- main ---------------------------------------------------------------------
 
+const externalUrl = arg('--external');
+if (externalUrl) {
+  await external(externalUrl, arg('--term') ?? 'window.term');
+  process.exit(0);
+}
 await ensureDeckBuilt(root, (s) => console.log(s));
 const renderers = (arg('--renderers') ?? 'dom,webgl').split(',') as Renderer[];
 interface Rig { server: DemoServer; page: Page; cdp: CDPSession; browserPids: number[] }

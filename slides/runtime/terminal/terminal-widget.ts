@@ -43,6 +43,8 @@ export class TerminalWidget implements SlideWidget {
   private readonly unfollow: () => void;
   private bound: DemoSource | undefined;
   private addon: SourceAddon | undefined;
+  /** Between shown() and hidden(). */
+  private onScreen = false;
   /** The bound source, once it has loaded what it needs (a recording). */
   private loaded: DemoSource | undefined;
   private state: TerminalState = 'idle';
@@ -136,6 +138,7 @@ export class TerminalWidget implements SlideWidget {
       }),
       source.on('run', () => {
         this.setState('running');
+        this.drawFast();
         this.replayBar?.update();
       }),
       source.on('exit', (end) => {
@@ -271,12 +274,25 @@ export class TerminalWidget implements SlideWidget {
     this.refit();
   }
 
+  /**
+   * Its slide is shown: it draws with WebGL. A recording waits until it plays: a replay's output
+   * is a few lines a second, which the DOM renderer draws as well, and a demo slide of the online
+   * talk opens without making a WebGL context (its shaders are a long task on a phone).
+   */
   shown(): void {
-    if (!this.opts.still && this.frozenText === undefined && !this.destroyed) void this.renderer.useWebgl();
+    this.onScreen = true;
+    this.drawFast();
+  }
+
+  private drawFast(): void {
+    if (!this.onScreen || this.opts.still || this.frozenText !== undefined || this.destroyed) return;
+    if (this.bound?.provenance.kind === 'recording' && this.state !== 'running') return;
+    void this.renderer.useWebgl();
   }
 
   /** Its slide is away: the WebGL context goes back to the browser, the DOM renderer keeps the screen. */
   hidden(): void {
+    this.onScreen = false;
     this.renderer.release();
   }
 
