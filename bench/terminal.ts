@@ -1,17 +1,22 @@
 /**
- * The terminal pipeline, end to end. Run: npm run bench -- terminal  (~3 min)
+ * The terminal pipeline, end to end. Run: npm run bench -- terminal  (~10 min on a busy machine)
  *
  * A throwaway demo server on a loopback port (the real server, PTY and page socket) runs
  * bench/fixtures/demos/shell (bash with a known prompt) in the deck's own terminal widget, in
- * headless Chromium, with each renderer forced in turn (WebGL — SwiftShader here — and DOM):
+ * headless Chromium, with each renderer forced in turn (DOM, and WebGL — SwiftShader here):
  *   throughput  MB/s of 20 MB of 80-column lines (`yes … | head -n 250000`), from Enter until the
  *               prompt after it is parsed and drawn;
  *   echo        ms from a key pressed (its keydown in the page) until its echo is parsed, and
  *               until the frame that shows it; p50 and p95 of 40 keys at an idle prompt;
  *   Ctrl-C      ms from Ctrl-C during an endless flood until the prompt is back and drawn; median.
- * Each pipeline setting is measured in the same run, alternating (see PIPELINES), so "before"
- * and "after" share the machine's load. Server-side counters come from the run itself (bytes,
- * PTY reads, pauses). Writes bench/results/terminal.json.
+ * Two pipelines side by side, each with its own server and browser, alternating so they share
+ * the machine's load: "before" (a 128/16 KiB window, a frame per PTY read, a terminal write per
+ * frame) and "now" (DEFAULT_PIPELINE, and one write per frame drawn). Where the time goes, per
+ * flood: PTY reads, frames and terminal writes, frames drawn, acks, the time the PTY was held,
+ * the page's main-thread time (CDP Performance metrics) and CPU ms per MB of the server, the
+ * browser's processes and the flood program (/proc). Writes bench/results/terminal.json.
+ * Options: --rounds N, --lines N, --renderers dom,webgl, --pipelines name=high:low:ms:coalesce,…;
+ * --external URL --term EXPR measures another server's page (see the README).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -265,7 +270,7 @@ const summary = Object.fromEntries(
       echoDrawnMs: { p50: round(pct(v.echo.map((e) => e.drawnMs), 0.5)), p95: round(pct(v.echo.map((e) => e.drawnMs), 0.95)) },
       ctrlCDrawnMs: round(median(v.ctrlC.map((c) => c.drawnMs))),
       bytesPerRead: Math.round(median(v.throughput.map((t) => t.bytes / t.server.reads))),
-      bytesPerFrame: Math.round(median(v.throughput.map((t) => t.bytes / t.page.writes))),
+      bytesPerWrite: Math.round(median(v.throughput.map((t) => t.bytes / t.page.writes))),
       bytesPerRender: Math.round(median(v.throughput.map((t) => t.bytes / t.page.renders))),
       cpuMsPerMB: Object.fromEntries(
         (['server', 'browser', 'program'] as const).map((k) => [k, Math.round(median(v.throughput.map((t) => t.cpuMsPerMB[k])))]),
