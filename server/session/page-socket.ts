@@ -47,10 +47,11 @@ export interface PagePipeline {
  * A page's window as the pace-setter of its runs. The page draws once a frame whatever has come
  * (slides/runtime/terminal/source-addon.ts), so more bytes in flight mean more bytes per frame
  * drawn; LOW at half of HIGH resumes the PTY while the page still has output to draw, so it never
- * waits for the pipe to refill. Ctrl-C's prompt comes after what is in flight: a few frames'
- * worth. (Measured in bench/terminal.ts; 128/16 KiB before.)
+ * waits for the pipe to refill. Ctrl-C's prompt comes after what is in flight, so the window is
+ * what the page draws in 150 ms (128 KiB at least, 384 KiB at most): a slow renderer is not
+ * given more than it draws quickly. (Measured in bench/terminal.ts; 128/16 KiB fixed before.)
  */
-export const PAGE_WINDOW: FlowWindow = { high: 384 * 1024, low: 192 * 1024 };
+export const PAGE_WINDOW: FlowWindow = { high: 128 * 1024, low: 64 * 1024, grow: { ms: 150, max: 384 * 1024 } };
 export const DEFAULT_PIPELINE: PagePipeline = { window: PAGE_WINDOW, batching: DEFAULT_BATCHING };
 
 export class PageSocket {

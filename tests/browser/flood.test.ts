@@ -9,8 +9,8 @@ import type { DemoServer } from '../../server/http/demo-server.js';
 import type { DemoRun } from '../../server/run/demo-run.js';
 import { PAGE_WINDOW } from '../../server/session/page-socket.js';
 
-/** A page's window: above it the PTY is paused until the page acknowledges. */
-const HIGH_WATER = PAGE_WINDOW.high;
+/** A page's window at its largest: above it the PTY is paused until the page acknowledges. */
+const HIGH_WATER = PAGE_WINDOW.grow?.max ?? PAGE_WINDOW.high;
 
 let server: DemoServer;
 let browser: Browser;
