@@ -22,11 +22,6 @@ export interface AddonTerminal {
 
 /** Output that waits for the frame after a write is written at once when it reaches this size. */
 const MAX_WRITE = 512 * 1024;
-/** A write drawn slower than this (from parsed to drawn) is followed by a rest as long, up to MAX_REST_MS. */
-const SLOW_FRAME_MS = 20;
-const MAX_REST_MS = 100;
-/** How long after Ctrl-C (or Ctrl-\) writes go on without rests. */
-const HURRY_MS = 2000;
 
 export interface SourceAddonOptions {
   /**
@@ -58,8 +53,6 @@ export class SourceAddon {
   private waitingBytes = 0;
   /** A write is being parsed or drawn: output waits. */
   private busy = false;
-  /** Until then no rest after a slow frame (an interrupt key was typed). */
-  private hurryUntil = 0;
   private term: AddonTerminal | undefined;
   /** One write per frame (see SourceAddonOptions.coalesce); scripts may turn it off to compare. */
   coalesce: boolean;
@@ -105,7 +98,6 @@ export class SourceAddon {
       s.on('error', ended),
     );
     const data = term.onData((d) => {
-      if (d.includes('\x03') || d.includes('\x1c')) this.hurryUntil = performance.now() + HURRY_MS;
       if (this.running && s.acceptsInput) s.input(d);
     });
     const resize = term.onResize(({ cols, rows }) => {
@@ -135,22 +127,10 @@ export class SourceAddon {
     term.write(data, () => {
       if (gen !== this.generation) return;
       this.acknowledge(n);
-      const parsedAt = performance.now();
       afterNextFrame(() => {
         if (gen !== this.generation) return;
-        const next = () => {
-          if (gen !== this.generation) return;
-          this.busy = false;
-          this.writeWaiting();
-        };
-        // A frame that took long to draw (a software WebGL, a busy laptop): the page gets as
-        // long again for the socket's messages and input before the next write, so it draws
-        // more bytes per frame instead of spending itself on frames.
-        // Not right after an interrupt key: then the prompt it brings back comes first.
-        const now = performance.now();
-        const drawMs = now - parsedAt;
-        if (drawMs > SLOW_FRAME_MS && now > this.hurryUntil) setTimeout(next, Math.min(drawMs, MAX_REST_MS));
-        else next();
+        this.busy = false;
+        this.writeWaiting();
       });
     });
   }
