@@ -9,6 +9,7 @@ const BENCHES = [
   { file: 'cli-startup.ts', what: 'how fast each command starts, as a ratio to node itself' },
   { file: 'metrics-cost.ts', what: 'what sampling 10,000 threads or sockets at 4 Hz costs' },
   { file: 'screen-state.ts', what: 'what the server\'s screen state costs on a flood: CPU per MB, with and without it, memory per run' },
+  { file: 'terminal.ts', what: 'the terminal pipeline in a browser: MB/s of a flood, key echo, Ctrl-C during a flood; DOM and WebGL; the old and the new pipeline side by side' },
   { file: 'c10k-memory.ts', what: 'memory per idle connection for each server model at 1k, 5k, 10k' },
   { file: 'first-load.ts', what: 'the static site\'s first visit: bytes before the first slide, Lighthouse scores' },
   { file: 'c100k.ts', what: 'asyncio and threads at 10,000 in one process and 100,000 in several: ramp, memory, Stop' },

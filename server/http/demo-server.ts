@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
 import { loadRegistry, type Registry } from '../registry/registry.js';
-import { PageSocket } from '../session/page-socket.js';
+import { PageSocket, type PagePipeline } from '../session/page-socket.js';
 import { RunRegistry } from '../run/run-registry.js';
 import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
 import { DEFAULT_SAMPLE_HZ } from '../session/session-meter.js';
@@ -39,6 +39,8 @@ export interface DemoServerOptions {
   socketsTotal?: number;
   /** Where the server's own warnings and internal errors go (default: stderr). */
   log?: LogLine;
+  /** How output reaches a page (window, frame batching); the benchmark compares settings. */
+  pipeline?: PagePipeline;
 }
 
 export interface DemoServer {
@@ -147,7 +149,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
         return;
       }
       ws.once('close', place.release);
-      const page = new PageSocket(ws, registry, runs, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log);
+      const page = new PageSocket(ws, registry, runs, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log, opts.pipeline);
       pageSockets.add(page);
       ws.on('close', () => pageSockets.delete(page));
     });

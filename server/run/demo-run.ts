@@ -10,7 +10,7 @@ import { PtySession, type HoldReason, type WriteResult } from '../session/pty-se
 import { SessionMeter } from '../session/session-meter.js';
 import { StepMarkers } from './step-markers.js';
 import { MetricsHistory, type TimedReading } from './metrics-history.js';
-import { RunConsumer, type ConsumerHost, type ConsumerRole, type RunSink } from './run-consumer.js';
+import { RunConsumer, type ConsumerHost, type ConsumerRole, type FlowWindow, type RunSink } from './run-consumer.js';
 import type { ConsumerEvent, MeterReading, RunEvent, RunExit, RunMarker } from './run-events.js';
 import type { ScreenState } from './screen-state.js';
 
@@ -37,8 +37,12 @@ export interface DemoRunOptions {
 export interface RunStats {
   /** Output bytes the run has emitted (the program's and the server's notices). */
   outputBytes: number;
+  /** Output events it emitted: one per read of the PTY, and one per notice. */
+  outputEvents: number;
   /** Times the PTY was paused, by why. */
   pauses: Record<HoldReason, number>;
+  /** ms the PTY spent paused (for any reason). */
+  heldMs: number;
   /** The most output that ever waited for the screen state to parse it, in bytes. */
   screenBacklogPeak: number;
 }
@@ -55,7 +59,7 @@ export class DemoRun implements ConsumerHost {
   readonly startedAt = Date.now();
   /** Resolves with the exit once every consumer has been told and the process tree is gone. */
   readonly done: Promise<RunExit>;
-  readonly stats: RunStats = { outputBytes: 0, pauses: { acks: 0, socket: 0, screen: 0 }, screenBacklogPeak: 0 };
+  readonly stats: RunStats = { outputBytes: 0, outputEvents: 0, pauses: { acks: 0, socket: 0, screen: 0 }, heldMs: 0, screenBacklogPeak: 0 };
 
   private readonly t0 = performance.now();
   private readonly pty: PtySession;
@@ -64,6 +68,7 @@ export class DemoRun implements ConsumerHost {
   private readonly consumers = new Set<RunConsumer>();
   private pacer: RunConsumer | undefined;
   private readonly holds = new Set<HoldReason>();
+  private heldSince = 0;
   private readonly history = new MetricsHistory();
   private readonly markersSeen: (RunMarker & { at: number })[] = [];
   private readonly steps: StepMarkers;
@@ -146,11 +151,11 @@ export class DemoRun implements ConsumerHost {
    * one subscribing later gets the current screen first (a 'screen' event), then what follows.
    * Its history is in `metricsHistory` and `markers`. A run has at most one pace-setter.
    */
-  subscribe(sink: RunSink, opts: { role: ConsumerRole }): RunConsumer {
+  subscribe(sink: RunSink, opts: { role: ConsumerRole; window?: FlowWindow }): RunConsumer {
     if (this.exitInfo) throw new Error('this run has ended');
     if (opts.role === 'pace-setter' && this.pacer) throw new Error('this run already has a pace-setter');
     if (opts.role === 'follower' && !this.screen) throw new Error('this run keeps no screen state, so it takes no followers');
-    const consumer = new RunConsumer(opts.role, sink, this);
+    const consumer = new RunConsumer(opts.role, sink, this, opts.window);
     this.consumers.add(consumer);
     if (opts.role === 'pace-setter') this.pacer = consumer;
     if (this.stats.outputBytes > 0) {
@@ -207,6 +212,7 @@ export class DemoRun implements ConsumerHost {
     if (this.exitInfo || bytes.byteLength === 0) return;
     const at = this.now();
     this.stats.outputBytes += bytes.byteLength;
+    this.stats.outputEvents++;
     if (this.screen) {
       this.screen.write(bytes);
       this.stats.screenBacklogPeak = Math.max(this.stats.screenBacklogPeak, this.screen.pending);
@@ -298,11 +304,13 @@ export class DemoRun implements ConsumerHost {
   private setHold(reason: HoldReason, on: boolean): void {
     if (on === this.holds.has(reason)) return;
     if (on) {
+      if (this.holds.size === 0) this.heldSince = performance.now();
       this.holds.add(reason);
       this.stats.pauses[reason]++;
       this.pty.hold(reason);
     } else {
       this.holds.delete(reason);
+      if (this.holds.size === 0) this.stats.heldMs += performance.now() - this.heldSince;
       this.pty.release(reason);
     }
   }

@@ -12,6 +12,24 @@ import type { ConsumerEvent } from './run-events.js';
 export const HIGH_WATER = 128 * 1024;
 export const LOW_WATER = 16 * 1024;
 
+/** A consumer's window: above `high` unacknowledged bytes it is full, below `low` it has room again. */
+export interface FlowWindow {
+  high: number;
+  low: number;
+  /**
+   * The window grows with the consumer's pace, to what it acknowledges in `ms`, up to `max`
+   * bytes (`low` keeps its ratio to `high`): a fast page gets more in flight, a slow one no more
+   * than it draws in that time, so what it has yet to draw after Ctrl-C stays short.
+   */
+  grow?: { ms: number; max: number };
+}
+
+/** How often the pace of acknowledgements is measured, and how much a new reading counts. */
+const PACE_PERIOD_MS = 200;
+const PACE_WEIGHT = 0.5;
+/** The window of a consumer that names none (a follower, the CLI's terminal, the recorder); a page's is PAGE_WINDOW. */
+export const DEFAULT_WINDOW: FlowWindow = { high: HIGH_WATER, low: LOW_WATER };
+
 export type ConsumerRole = 'pace-setter' | 'follower';
 /** joining: waits for the screen before it gets live events; behind: a follower skipping output. */
 export type ConsumerState = 'joining' | 'live' | 'behind' | 'closed';
@@ -38,6 +56,12 @@ export class RunConsumer {
   held: ConsumerEvent[] = [];
   /** @internal why it waits for the screen */
   joinReason: 'join' | 'resync' = 'join';
+  /** Bytes acknowledged per ms, smoothed (while a window grows with it). */
+  private pace = 0;
+  private paceFrom = performance.now();
+  private paceBytes = 0;
+  private high: number;
+  private low: number;
   /** Output bytes given to this consumer, snapshots of the screen sent, output bytes skipped. */
   readonly stats = { deliveredBytes: 0, screens: 0, skippedBytes: 0 };
 
@@ -45,7 +69,16 @@ export class RunConsumer {
     readonly role: ConsumerRole,
     private readonly sink: RunSink,
     private readonly host: ConsumerHost,
-  ) {}
+    private readonly window: FlowWindow = DEFAULT_WINDOW,
+  ) {
+    this.high = window.high;
+    this.low = window.low;
+  }
+
+  /** Its window now: `high` and `low` in bytes (they grow with its pace if its window says so). */
+  get currentWindow(): { high: number; low: number } {
+    return { high: this.high, low: this.low };
+  }
 
   get isClosed(): boolean {
     return this.state === 'closed';
@@ -56,7 +89,7 @@ export class RunConsumer {
     return this.unacked;
   }
 
-  /** Its window is full (until it drops below LOW_WATER) or its transport is congested. */
+  /** Its window is full (until it drops below its low mark) or its transport is congested. */
   get blocked(): boolean {
     return this.full || this.congested;
   }
@@ -74,11 +107,25 @@ export class RunConsumer {
     if (this.state === 'closed') return { ok: true };
     if (bytes > this.unacked) return { ok: false, unacknowledged: this.unacked };
     this.unacked -= bytes;
-    if (this.full && this.unacked < LOW_WATER) {
+    if (this.window.grow) this.measurePace(bytes, this.window.grow);
+    if (this.full && this.unacked < this.low) {
       this.full = false;
       this.host.flowChanged(this);
     }
     return { ok: true };
+  }
+
+  private measurePace(bytes: number, grow: { ms: number; max: number }): void {
+    this.paceBytes += bytes;
+    const now = performance.now();
+    const elapsed = now - this.paceFrom;
+    if (elapsed < PACE_PERIOD_MS) return;
+    this.pace = this.pace * (1 - PACE_WEIGHT) + (this.paceBytes / elapsed) * PACE_WEIGHT;
+    this.paceFrom = now;
+    this.paceBytes = 0;
+    const { high, low } = this.window;
+    this.high = Math.round(Math.min(grow.max, Math.max(high, this.pace * grow.ms)));
+    this.low = Math.round((this.high * low) / high);
   }
 
   /** Its transport (a socket's queue, a terminal's write) is full, or has drained. */
@@ -104,7 +151,7 @@ export class RunConsumer {
       this.unacked += n;
       this.stats.deliveredBytes += n;
       if (event.type === 'screen') this.stats.screens++;
-      if (!this.full && this.unacked > HIGH_WATER) {
+      if (!this.full && this.unacked > this.high) {
         this.full = true;
         this.host.flowChanged(this);
       }

@@ -23,7 +23,8 @@ import { SocketSender } from './socket-sender.js';
 import { MAX_QUEUED_INPUT } from './pty-input-writer.js';
 import type { RunRegistry } from '../run/run-registry.js';
 import type { DemoRun } from '../run/demo-run.js';
-import type { RunConsumer } from '../run/run-consumer.js';
+import type { FlowWindow, RunConsumer } from '../run/run-consumer.js';
+import { DEFAULT_BATCHING, OutputBatcher, type OutputBatching } from './output-batcher.js';
 import type { ConsumerEvent } from '../run/run-events.js';
 import type { RunOwner } from '../run/run-ownership.js';
 import { snapshotOf } from '../run/run-snapshot.js';
@@ -38,7 +39,24 @@ interface PageRun {
   run: DemoRun;
   consumer: RunConsumer;
   owner: RunOwner;
+  output: OutputBatcher;
 }
+
+/** How a run's output reaches the page: the page's window as its pace-setter, and frame batching. */
+export interface PagePipeline {
+  window: FlowWindow;
+  batching: OutputBatching;
+}
+/**
+ * A page's window as the pace-setter of its runs. The page draws once a frame whatever has come
+ * (slides/runtime/terminal/source-addon.ts), so more bytes in flight mean more bytes per frame
+ * drawn; LOW at half of HIGH resumes the PTY while the page still has output to draw, so it never
+ * waits for the pipe to refill. Ctrl-C's prompt comes after what is in flight, so the window is
+ * what the page draws in 150 ms (128 KiB at least, 384 KiB at most): a slow renderer is not
+ * given more than it draws quickly. (Measured in bench/terminal.ts; 128/16 KiB fixed before.)
+ */
+export const PAGE_WINDOW: FlowWindow = { high: 128 * 1024, low: 64 * 1024, grow: { ms: 150, max: 384 * 1024 } };
+export const DEFAULT_PIPELINE: PagePipeline = { window: PAGE_WINDOW, batching: DEFAULT_BATCHING };
 
 export class PageSocket {
   private readonly runs = new Map<number, PageRun>();
@@ -54,6 +72,7 @@ export class PageSocket {
     private readonly sampleHz: number,
     private readonly incidents: IncidentLog,
     private readonly log: (line: string) => void = (line) => console.error(line),
+    private readonly pipeline: PagePipeline = DEFAULT_PIPELINE,
   ) {
     this.out = new SocketSender(ws, {
       onCongestion: (congested) => {
@@ -171,9 +190,10 @@ export class PageSocket {
     } catch (err) {
       return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);
     }
-    const consumer = run.subscribe((e) => this.forward(id, e), { role: 'pace-setter' });
+    const output = new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
+    const consumer = run.subscribe((e) => this.forward(id, output, e), { role: 'pace-setter', window: this.pipeline.window });
     const owner = this.ownerOf(id, run);
-    this.runs.set(id, { run, consumer, owner });
+    this.runs.set(id, { run, consumer, owner, output });
     if (this.out.isCongested) consumer.setCongested(true);
     const secret = this.running.owners.issue(run, owner);
     this.send({
@@ -199,6 +219,7 @@ export class PageSocket {
         if (mine?.run !== run) return;
         this.runs.delete(id);
         mine.consumer.close();
+        mine.output.close();
         this.error('this demo run was taken over by a newer connection of the page that started it', id);
       },
     };
@@ -228,23 +249,23 @@ export class PageSocket {
       told = true;
       this.send({ type: 'attached', session: id, snapshot: snapshotOf(run, { screen, readings, markers }), readOnly: false });
     };
+    const output = new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
     const consumer = run.subscribe((e) => {
       if (!told && e.type === 'screen') return tell(e);
-      this.forward(id, e);
-    }, { role: 'pace-setter' });
+      this.forward(id, output, e);
+    }, { role: 'pace-setter', window: this.pipeline.window });
     // Nothing printed yet: there is no screen to wait for.
     if (!told) tell({ data: '', cols: msg.cols, rows: msg.rows });
-    this.runs.set(id, { run, consumer, owner });
+    this.runs.set(id, { run, consumer, owner, output });
     if (this.out.isCongested) consumer.setCongested(true);
     run.resize(msg.cols, msg.rows);
   }
 
   /** A run's event, as the wire says it. */
-  private forward(id: number, e: ConsumerEvent): void {
+  private forward(id: number, output: OutputBatcher, e: ConsumerEvent): void {
+    if (e.type === 'output') return output.push(e.bytes);
+    output.flush(); // what the run said before this goes first
     switch (e.type) {
-      case 'output':
-        this.out.send(encodeFrame(Op.output, id, e.bytes));
-        break;
       case 'screen':
         // (A page that joins a running demo; this page only follows runs it started, from their start.)
         this.out.send(encodeFrame(Op.output, id, Buffer.from(e.data)));
@@ -256,6 +277,7 @@ export class PageSocket {
         this.send({ type: 'marker', session: id, label: e.label });
         break;
       case 'exit':
+        output.close();
         this.runs.delete(id);
         this.overflowing.delete(id);
         this.send({ type: 'exit', session: id, ...e.exit });
@@ -273,8 +295,9 @@ export class PageSocket {
     const mine = [...this.runs.values()];
     if (reason === 'disconnected') {
       this.runs.clear();
-      for (const { run, consumer, owner } of mine) {
+      for (const { run, consumer, owner, output } of mine) {
         consumer.close();
+        output.close();
         this.running.owners.abandon(run, owner);
       }
       return Promise.resolve();

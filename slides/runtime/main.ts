@@ -20,6 +20,7 @@ import { fillMeasuredFigures, listenForMeasuredFigures } from './measured-figure
 import { nearbySlides } from './nearby.js';
 import { mountPictures } from './pictures.js';
 import { applyPace } from './pace.js';
+import { centredAtStart, followScrollView, SCROLL_ACTIVATION_WIDTH } from './scroll-centring.js';
 import { SERVER_META } from '../../shared/wire.js';
 import { pageMode } from './sources/page-mode.js';
 import { toggleAllRecordings } from './sources/recordings-switch.js';
@@ -94,12 +95,15 @@ function loadWhatIsNear(): void {
 // The slot (?minutes=N; 30 when presenting): which slides, and each one's time for the speaker view.
 const pace = applyPace(location.search, document.querySelector(`meta[name="${SERVER_META}"]`) !== null);
 
+const MARGIN = 0.04;
 void Reveal.initialize({
   hash: true,
   totalTime: pace.totalSeconds,
   width: 1280,
   height: 720,
-  margin: 0.04,
+  margin: MARGIN,
+  scrollActivationWidth: SCROLL_ACTIVATION_WIDTH,
+  center: centredAtStart(document.querySelector<HTMLElement>('.reveal')?.offsetWidth ?? window.innerWidth, MARGIN),
   controls: true,
   progress: true,
   slideNumber: 'c/t',
@@ -108,6 +112,7 @@ void Reveal.initialize({
   pdfSeparateFragments: false,
   plugins: [Notes],
 }).then(async () => {
+  followScrollView(Reveal);
   addKeys();
   listenForMeasuredFigures();
   await modeKnown;

@@ -7,7 +7,10 @@ import { launchBrowser, gotoSlide } from '../helpers/browser.js';
 import { startTestServer, FIXTURE_DEMOS } from '../helpers/server.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
 import type { DemoRun } from '../../server/run/demo-run.js';
-import { HIGH_WATER } from '../../server/run/run-consumer.js';
+import { PAGE_WINDOW } from '../../server/session/page-socket.js';
+
+/** A page's window at its largest: above it the PTY is paused until the page acknowledges. */
+const HIGH_WATER = PAGE_WINDOW.grow?.max ?? PAGE_WINDOW.high;
 
 let server: DemoServer;
 let browser: Browser;

@@ -34,6 +34,21 @@ describe('a consumer’s window', () => {
     expect(h.left).toBe(1);
   });
 
+  it('a window that grows with the pace: to what is acknowledged in its time, never past its most, and not for a consumer that acknowledges nothing', async () => {
+    const window = { high: 64 * 1024, low: 32 * 1024, grow: { ms: 150, max: 256 * 1024 } };
+    const fast = new RunConsumer('pace-setter', () => {}, host(), window);
+    const idle = new RunConsumer('pace-setter', () => {}, host(), window);
+    // 32 KiB acknowledged every 5 ms: over 6 MB/s, whose 150 ms are more than the most.
+    for (let i = 0; i < 120; i++) {
+      fast.deliver(output(32 * 1024));
+      fast.ack(32 * 1024);
+      idle.deliver(output(1));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(fast.currentWindow).toEqual({ high: 256 * 1024, low: 128 * 1024 });
+    expect(idle.currentWindow).toEqual({ high: 64 * 1024, low: 32 * 1024 });
+  });
+
   it('a sink that throws is reported to the run, not thrown into it', () => {
     const h = host();
     const c = new RunConsumer('follower', () => {

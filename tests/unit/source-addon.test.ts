@@ -79,6 +79,28 @@ describe('the source addon', () => {
     expect(text(term).split('\n').at(-1)).toBe(lines.at(-1)!.trimEnd());
   });
 
+  it('writes what comes while the terminal parses its last write as one write, in order, and the end after it', async () => {
+    const { term, source, addon } = setUp({ ackBatch: 4096 });
+    source.begin();
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${String(i).padStart(3, '0')}\r\n`);
+    for (const l of lines) source.tell('output', new TextEncoder().encode(l));
+    // The first at once, the other 299 together once the first is parsed and drawn.
+    expect(addon.stats.writes).toBe(1);
+    source.tell('exit', { code: 0, signal: null, reason: 'exited' }); // writes what waits first
+    term.write('-- end --\r\n');
+    await drawn(term);
+    await settle(20);
+    expect(addon.stats).toEqual({ writes: 2, bytes: lines.join('').length });
+    expect(sum(source.acks)).toBe(lines.join('').length);
+    const shown = text(term).split('\n');
+    expect(shown.slice(-2)).toEqual(['line 299', '-- end --']);
+    // Without coalescing (the benchmark's "before"): a write per output.
+    const plain = setUp({ coalesce: false });
+    plain.source.begin();
+    for (const l of lines.slice(0, 10)) plain.source.tell('output', new TextEncoder().encode(l));
+    expect(plain.addon.stats.writes).toBe(10);
+  });
+
   it('acknowledges nothing to a new run for output of the run before it', async () => {
     const { term, source } = setUp({ ackBatch: 1 << 30 });
     source.begin();

@@ -61,6 +61,9 @@ export class TerminalWidget implements SlideWidget {
   private readonly renderer: TerminalRenderer;
   private readonly unfollow: () => void;
   private bound: DemoSource | undefined;
+  private addon: SourceAddon | undefined;
+  /** Between shown() and hidden(). */
+  private onScreen = false;
   /** The bound source, once it has loaded what it needs (a recording). */
   private loaded: DemoSource | undefined;
   private state: TerminalState = 'idle';
@@ -172,12 +175,18 @@ export class TerminalWidget implements SlideWidget {
     return this.bound;
   }
 
+  /** The binding of its source to its terminal (the terminal benchmark reads and sets its options). */
+  get sourceAddon(): SourceAddon | undefined {
+    return this.addon;
+  }
+
   private bind(source: DemoSource): () => void {
     this.bound = source;
     this.el.dataset.source = source.provenance.kind;
     this.offerRecording(false);
     this.setLink(undefined);
     const addon = new SourceAddon(source);
+    this.addon = addon;
     this.term.loadAddon(addon);
     const offs = [
       source.on('reset', () => {
@@ -187,6 +196,7 @@ export class TerminalWidget implements SlideWidget {
         this.setLink(undefined);
         this.offerRecording(false);
         this.setState('running');
+        this.drawFast();
         this.replayBar?.update();
       }),
       source.on('exit', (end) => {
@@ -228,6 +238,7 @@ export class TerminalWidget implements SlideWidget {
     return () => {
       for (const off of offs) off();
       addon.dispose();
+      if (this.addon === addon) this.addon = undefined;
       this.replayBar?.destroy();
       this.replayBar = undefined;
       if (this.bound === source) this.bound = this.loaded = undefined;
@@ -340,12 +351,25 @@ export class TerminalWidget implements SlideWidget {
     this.refit();
   }
 
+  /**
+   * Its slide is shown: it draws with WebGL. A recording waits until it plays: a replay's output
+   * is a few lines a second, which the DOM renderer draws as well, and a demo slide of the online
+   * talk opens without making a WebGL context (its shaders are a long task on a phone).
+   */
   shown(): void {
-    if (!this.opts.still && this.frozenText === undefined && !this.destroyed) void this.renderer.useWebgl();
+    this.onScreen = true;
+    this.drawFast();
+  }
+
+  private drawFast(): void {
+    if (!this.onScreen || this.opts.still || this.frozenText !== undefined || this.destroyed) return;
+    if (this.bound?.provenance.kind === 'recording' && this.state !== 'running') return;
+    void this.renderer.useWebgl();
   }
 
   /** Its slide is away: the WebGL context goes back to the browser, the DOM renderer keeps the screen. */
   hidden(): void {
+    this.onScreen = false;
     this.renderer.release();
   }
 
