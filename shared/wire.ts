@@ -18,6 +18,16 @@ export const WS_PATH = '/ws';
  */
 export const SERVER_META = 'what-is-async-demo-server';
 export const serverMetaTag = (): string => `<meta name="${SERVER_META}" content="${PROTOCOL}">`;
+/**
+ * With an audience on (`serve --audience`), the presenter's deck carries the audience URL in
+ * <meta name=AUDIENCE_META content=URL> (its QR slide shows it, and it sends its slide to the
+ * server); the deck served to the audience carries content="audience" instead.
+ */
+export const AUDIENCE_META = 'what-is-async-audience';
+export const audienceMetaTag = (content: string): string => `<meta name="${AUDIENCE_META}" content="${escapeAttribute(content)}">`;
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
 /** Largest frame a client may send; input and control messages are tiny. */
 export const MAX_CLIENT_PAYLOAD = 64 * 1024;
 export const MAX_SESSION_ID = 0xffffffff;
@@ -41,12 +51,28 @@ export interface StartMessage {
   params?: Record<string, ParamValue>;
   cols: number;
   rows: number;
+  /**
+   * The slide's terminal id (its element id, as shared/slide-markup.ts names it): whoever
+   * watches that terminal (an audience page, the speaker view) follows this run.
+   */
+  terminal?: string;
 }
 export interface StopMessage { type: 'stop'; session: number }
 export interface ResizeMessage { type: 'resize'; session: number; cols: number; rows: number }
 /** The client has written `bytes` more output bytes to its terminal. */
 export interface AckMessage { type: 'ack'; session: number; bytes: number }
-export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage;
+/**
+ * Follow, read-only, the presenter's current run of a terminal (and the runs it starts there
+ * later). Answered by `attached` (readOnly) when one runs, else by `idle`.
+ */
+export interface WatchMessage { type: 'watch'; session: number; terminal: string }
+/** Stop following what `watch` asked for under this session. */
+export interface UnwatchMessage { type: 'unwatch'; session: number }
+/** Where the presenter is: reveal.js's indices, and the slide's id (the audience's deck may hold more slides). */
+export interface NavState { slide: string; h: number; v: number; f: number }
+/** The presenter's deck moved (sent by the presenter's page only; the server passes it to the audience). */
+export interface NavMessage extends NavState { type: 'nav' }
+export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage | WatchMessage | UnwatchMessage | NavMessage;
 
 // ---- server → client -------------------------------------------------------
 export interface DemoSummary {
@@ -62,6 +88,8 @@ export interface WelcomeMessage {
   protocol: string;
   demos: DemoSummary[];
   limits: { sessionsPerPage: number; maxPayload: number };
+  /** 'audience': this socket only watches (the audience listener); absent: the presenter's. */
+  role?: 'audience';
 }
 export interface StartedMessage {
   type: 'started';
@@ -100,7 +128,48 @@ export interface MarkerMessage {
   session: number;
   label: string;
 }
-export type ServerMessage = WelcomeMessage | StartedMessage | ExitMessage | ErrorMessage | MetricsMessage | MarkerMessage;
+/** A run as a page joining it midway needs it: what runs, its screen now, its meters' history. */
+export interface RunSnapshot {
+  runId: string;
+  demo: string;
+  variant: string;
+  params: Record<string, ParamValue>;
+  pid: number;
+  timeLimitSeconds: number;
+  /** ms since the epoch */
+  startedAt: number;
+  /** Written into a reset terminal of cols × rows, it shows the run's screen (and scrollback) now. */
+  screen: { data: string; cols: number; rows: number };
+  /** Meter readings so far, oldest first (bounded: evenly thinned over the run). */
+  readings: MeterReading[];
+  /** Steps reached so far; `at`: ms since the run started. */
+  markers: { label: string; at: number }[];
+  exit?: { code: number | null; signal: string | null; reason: ExitReason };
+}
+/**
+ * The page now follows a run it did not start from its beginning (a watch) or re-attached to:
+ * output frames, metrics, markers and the exit follow for this session as for a run it started.
+ */
+export interface AttachedMessage {
+  type: 'attached';
+  session: number;
+  snapshot: RunSnapshot;
+  readOnly: boolean;
+}
+/** Nothing runs in the watched terminal now; `attached` comes when the presenter starts it. */
+export interface IdleMessage { type: 'idle'; session: number; terminal: string }
+/** To an audience page: the presenter's slide, on connecting and on every change. */
+export interface NavStateMessage extends NavState { type: 'nav' }
+export type ServerMessage =
+  | WelcomeMessage
+  | StartedMessage
+  | ExitMessage
+  | ErrorMessage
+  | MetricsMessage
+  | MarkerMessage
+  | AttachedMessage
+  | IdleMessage
+  | NavStateMessage;
 
 // ---- binary frames ---------------------------------------------------------
 const HEADER = 5;

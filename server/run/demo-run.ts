@@ -58,6 +58,8 @@ export class DemoRun implements ConsumerHost {
   readonly stats: RunStats = { outputBytes: 0, pauses: { acks: 0, socket: 0, screen: 0 }, screenBacklogPeak: 0 };
 
   private readonly t0 = performance.now();
+  private cols: number;
+  private rows: number;
   private readonly pty: PtySession;
   private readonly meter: SessionMeter | undefined;
   private readonly screen: ScreenState | undefined;
@@ -77,6 +79,8 @@ export class DemoRun implements ConsumerHost {
 
   constructor(opts: DemoRunOptions) {
     this.plan = opts.plan;
+    this.cols = opts.cols;
+    this.rows = opts.rows;
     this.onConsumerError = opts.onConsumerError ?? ((err) => console.error('demo run: a consumer failed:', err));
     this.done = new Promise((r) => (this.resolveDone = r));
     this.steps = new StepMarkers(opts.plan.steps ?? []);
@@ -107,6 +111,11 @@ export class DemoRun implements ConsumerHost {
   /** ms since the run started, on the clock of its events. */
   now(): number {
     return performance.now() - this.t0;
+  }
+
+  /** The terminal size the program runs at now. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
   }
 
   get isPaused(): boolean {
@@ -174,6 +183,8 @@ export class DemoRun implements ConsumerHost {
 
   resize(cols: number, rows: number): void {
     if (this.exitInfo) return;
+    this.cols = cols;
+    this.rows = rows;
     this.pty.resize(cols, rows);
     this.screen?.resize(cols, rows);
   }

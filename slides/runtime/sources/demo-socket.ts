@@ -9,6 +9,7 @@ import {
   decodeFrame,
   encodeFrame,
   type ClientMessage,
+  type NavState,
   type ServerMessage,
   type WelcomeMessage,
 } from '../../../shared/wire.js';
@@ -38,6 +39,11 @@ export class DemoSocket implements RunSocket {
   private retryMs = 500;
   welcome: WelcomeMessage | undefined;
   private welcomeWaiters: ((w: WelcomeMessage) => void)[] = [];
+  private readonly navListeners = new Set<(nav: NavState) => void>();
+  private readonly closeListeners = new Set<(reason: string, code: number) => void>();
+  private readonly openListeners = new Set<() => void>();
+  /** Reopen after every close, backing off (an audience page, which has nothing to send). */
+  private keepOpen = false;
 
   constructor(private readonly url: string) {}
 
@@ -53,6 +59,29 @@ export class DemoSocket implements RunSocket {
     const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
     const token = new URLSearchParams(loc.search).get('token');
     return new DemoSocket(`${scheme}://${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  }
+
+  /** Where the presenter is (an audience page hears it on connecting and on every change). */
+  onNav(listener: (nav: NavState) => void): () => void {
+    this.navListeners.add(listener);
+    return () => this.navListeners.delete(listener);
+  }
+
+  /** The socket closed (the server's reason, if it gave one) / opened. */
+  onClose(listener: (reason: string, code: number) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  onOpen(listener: () => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
+  /** Keeps the socket open from now on: reopened after every close, backing off. */
+  stayOpen(): void {
+    this.keepOpen = true;
+    this.ensureOpen();
   }
 
   /** A new run's id, whose messages go to `handler` until closeRun. */
@@ -96,16 +125,19 @@ export class DemoSocket implements RunSocket {
     ws.onopen = () => {
       this.retryMs = 500;
       for (const data of this.queue.splice(0)) ws.send(data);
+      for (const l of this.openListeners) l();
     };
     ws.onmessage = (ev) => this.onMessage(ev.data as ArrayBuffer | string);
     ws.onclose = (ev) => {
       const hadQueue = this.queue.length > 0;
       // A server that refuses the socket (too many open) says why in the close reason.
       const why = ev.reason ? `the demo server closed this page's socket: ${ev.reason}` : 'the page lost the demo server (is `npm start` still running?)';
-      for (const h of this.handlers.values()) h.lost(why);
+      const lost = [...this.handlers.values()];
       this.handlers.clear();
       this.ws = undefined;
-      if (hadQueue) {
+      for (const h of lost) h.lost(why);
+      for (const l of this.closeListeners) l(ev.reason, ev.code);
+      if ((hadQueue || this.keepOpen) && !this.ws) {
         // Something still waits to be sent: try again, backing off.
         setTimeout(() => this.ensureOpen(), this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, 8000);
@@ -123,6 +155,10 @@ export class DemoSocket implements RunSocket {
     if (msg.type === 'welcome') {
       this.welcome = msg;
       for (const w of this.welcomeWaiters.splice(0)) w(msg);
+      return;
+    }
+    if (msg.type === 'nav') {
+      for (const l of this.navListeners) l(msg);
       return;
     }
     if (msg.type === 'error' && msg.session === undefined) {

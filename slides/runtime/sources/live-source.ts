@@ -15,6 +15,8 @@ export class LiveSource extends SourceBase implements DemoSource {
   constructor(
     request: DemoRequest,
     private readonly socket: RunSocket = pageSocket(),
+    /** The slide's terminal id: whoever watches that terminal (the audience, the speaker view) follows these runs. */
+    private readonly terminal?: string,
   ) {
     super(request);
   }
@@ -57,6 +59,7 @@ export class LiveSource extends SourceBase implements DemoSource {
       ...(this.request.params ? { params: this.request.params } : {}),
       cols,
       rows,
+      ...(this.terminal ? { terminal: this.terminal } : {}),
     });
   }
 

@@ -10,7 +10,8 @@ export type { MeterReading };
 
 /** Where a run comes from: this machine, now; or a recording, made when and where it says. */
 export type Provenance =
-  | { kind: 'live' }
+  /** `joined`: how this page came to show it; absent or 'started': it started it. 'watching': the presenter's run, read-only. */
+  | { kind: 'live'; joined?: 'started' | 'reattached' | 'watching' }
   /** `recordedOn` is known once the recording is loaded. */
   | { kind: 'recording'; recordedOn: RecordedOn | undefined };
 

@@ -25,12 +25,18 @@ export interface TerminalWidgetOptions {
   fontSize: number;
   /** Show the final screen of the run as static HTML (print view, speaker-view previews). */
   still?: boolean;
+  /** Show the run as soon as the source is ready, without freezing it (the speaker view's mirror). */
+  showAtOnce?: boolean;
+  /** Run / Stop / Restart shown (default); false: the bar only names the terminal. */
+  controls?: boolean;
   /** A problem with the slide's markup, shown instead of a run. */
   problem?: string | undefined;
+  /** Called once the widget is destroyed. */
+  onDestroy?: () => void;
 }
 
 /** The data attributes the widget sets on its element, removed again when it is destroyed. */
-const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom'] as const;
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'watching'] as const;
 
 export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
@@ -84,6 +90,7 @@ export class TerminalWidget implements SlideWidget {
       restart: button('restart', '↻ Restart', 'Stop and run again'),
     };
     bar.append(title, this.status, this.buttons.run, this.buttons.stop, this.buttons.restart);
+    if (opts.controls === false) for (const b of Object.values(this.buttons)) b.hidden = true;
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
     el.append(bar, this.screen);
@@ -130,6 +137,7 @@ export class TerminalWidget implements SlideWidget {
       source.on('run', () => {
         this.setState('running');
         this.replayBar?.update();
+        if (this.watching) this.refit(); // drawn at the presenter's size
       }),
       source.on('exit', (end) => {
         const ok = end.reason === 'exited' && end.code === 0;
@@ -155,7 +163,7 @@ export class TerminalWidget implements SlideWidget {
       }
       this.loaded = source;
       this.showCapabilities(source);
-      if (this.opts.still) source.start({ cols: this.term.cols, rows: this.term.rows });
+      if (this.opts.still || this.opts.showAtOnce) source.start({ cols: this.term.cols, rows: this.term.rows });
     });
     return () => {
       for (const off of offs) off();
@@ -169,6 +177,10 @@ export class TerminalWidget implements SlideWidget {
   /** A source that is ready says what it can do: a recording names itself, a replay adds its controls. */
   private showCapabilities(source: DemoSource): void {
     const recording = source.provenance.kind === 'recording';
+    // The presenter's run, watched: nothing here drives it.
+    const watching = this.watching;
+    this.el.dataset.watching = String(watching);
+    for (const b of Object.values(this.buttons)) b.hidden = watching || this.opts.controls === false;
     this.buttons.run.textContent = recording ? '▶ Play' : '▶ Run';
     this.buttons.run.title = recording ? 'Play the recording' : 'Run the demo';
     this.buttons.stop.textContent = recording ? '❚❚ Pause' : '■ Stop';
@@ -220,6 +232,12 @@ export class TerminalWidget implements SlideWidget {
     return this.state;
   }
 
+  /** It shows the presenter's run, read-only (an audience page, the speaker view). */
+  private get watching(): boolean {
+    const p = this.bound?.provenance;
+    return p?.kind === 'live' && p.joined === 'watching';
+  }
+
   get busy(): boolean {
     return this.state === 'starting' || this.state === 'running';
   }
@@ -227,7 +245,9 @@ export class TerminalWidget implements SlideWidget {
   private setState(state: TerminalState): void {
     this.state = state;
     this.el.dataset.state = state;
-    this.status.textContent = { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
+    this.status.textContent = this.watching
+      ? { idle: 'live', starting: 'live', running: '● live: the presenter\'s run', exited: 'ended (live run)', error: 'reconnecting…' }[state]
+      : { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
     const paused = state === 'running' && this.bound?.controls?.playing === false;
     this.el.dataset.paused = String(paused);
     const active = (state === 'starting' || state === 'running') && !paused;
@@ -276,10 +296,28 @@ export class TerminalWidget implements SlideWidget {
     if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined || this.destroyed) return;
     // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
     try {
-      this.fit.fit(); // a resize reaches a running program through the SourceAddon
+      const size = this.watching ? this.bound?.current?.run.size : undefined;
+      if (size) this.fitRunSize(size);
+      else this.fit.fit(); // a resize reaches a running program through the SourceAddon
     } catch {
       // not laid out yet
     }
+  }
+
+  /**
+   * A watched run draws at the presenter's columns and rows (its screen would wrap otherwise):
+   * the font is scaled so that size fits the box, never above the slide's own size.
+   */
+  private fitRunSize({ cols, rows }: { cols: number; rows: number }): void {
+    const base = Number(this.el.dataset.fontSize) || this.opts.fontSize;
+    const font = this.term.options.fontSize ?? base;
+    const dims = this.fit.proposeDimensions();
+    if (dims && dims.cols > 0 && dims.rows > 0) {
+      const k = Math.min(dims.cols / cols, dims.rows / rows);
+      const next = Math.max(4, Math.min(base, Math.floor(font * k * 10) / 10));
+      if (Math.abs(next - font) >= 0.1) this.term.options.fontSize = next;
+    }
+    if (this.term.cols !== cols || this.term.rows !== rows) this.term.resize(cols, rows);
   }
 
   // ---- the buttons ---------------------------------------------------------
@@ -339,6 +377,7 @@ export class TerminalWidget implements SlideWidget {
     this.el.classList.remove('lt-mounted');
     for (const key of OWN_DATA) delete this.el.dataset[key];
     if (this.el.liveTerminal === this) delete this.el.liveTerminal;
+    this.opts.onDestroy?.();
   }
 }
 
