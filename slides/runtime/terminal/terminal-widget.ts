@@ -17,6 +17,8 @@ import { ReplayBar } from './replay-bar.js';
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
 const DIM = '\x1b[2m';
+/** The smallest text a watched run is drawn in (device px). */
+const MIN_WATCH_FONT_PX = 9;
 const RED = '\x1b[31;1m';
 const RESET = '\x1b[0m';
 
@@ -112,6 +114,10 @@ export class TerminalWidget implements SlideWidget {
     });
     el.dataset.renderer = 'dom';
     this.refit();
+    // A watched run larger than its box: its box follows the cursor's line down.
+    this.term.onWriteParsed(() => {
+      if (this.watching) this.keepCursorInView();
+    });
     this.resizeObserver = new ResizeObserver(() => this.refit());
     this.resizeObserver.observe(this.screen);
     this.setState('idle');
@@ -314,10 +320,27 @@ export class TerminalWidget implements SlideWidget {
     const dims = this.fit.proposeDimensions();
     if (dims && dims.cols > 0 && dims.rows > 0) {
       const k = Math.min(dims.cols / cols, dims.rows / rows);
-      const next = Math.max(4, Math.min(base, Math.floor(font * k * 10) / 10));
+      // Never smaller than a phone can read: a narrow screen scrolls sideways instead.
+      const next = Math.max(MIN_WATCH_FONT_PX, Math.min(base, Math.floor(font * k * 10) / 10));
       if (Math.abs(next - font) >= 0.1) this.term.options.fontSize = next;
     }
     if (this.term.cols !== cols || this.term.rows !== rows) this.term.resize(cols, rows);
+  }
+
+  /** Shifts the drawn screen up so the cursor's line shows in the part of the box that is visible. */
+  private keepCursorInView(): void {
+    const xterm = this.term.element;
+    const drawn = xterm?.querySelector<HTMLElement>('.xterm-screen');
+    if (!xterm || !drawn) return;
+    const box = this.el.getBoundingClientRect();
+    const screen = this.screen.getBoundingClientRect();
+    // Device px per px of the screen's own layout (the deck scales it; the widget undoes part of that).
+    const perPx = this.screen.offsetHeight > 0 ? screen.height / this.screen.offsetHeight : 1;
+    const visible = Math.max(0, (Math.min(box.bottom, screen.bottom) - screen.top) / perPx - 12);
+    const rowHeight = drawn.offsetHeight / Math.max(1, this.term.rows);
+    const cursorBottom = (this.term.buffer.active.cursorY + 1) * rowHeight;
+    const shift = Math.max(0, Math.ceil(cursorBottom - visible));
+    xterm.style.transform = shift > 0 ? `translateY(${-shift}px)` : '';
   }
 
   // ---- the buttons ---------------------------------------------------------
