@@ -4,7 +4,7 @@
 // are bounded tighter than the presenter's (there may be hundreds of them), and a page that
 // falls behind is resynced from the run's screen (watch-sessions.ts), never buffered for.
 import type { WebSocket, RawData } from 'ws';
-import { Op, PROTOCOL, encodeFrame, type DemoSummary, type ServerMessage } from '../../shared/wire.js';
+import { MAX_SESSION_ID, Op, PROTOCOL, encodeFrame, type DemoSummary, type ServerMessage } from '../../shared/wire.js';
 import { AUDIENCE_TYPES, parseClientMessage } from '../protocol/validate.js';
 import { shortText } from '../protocol/short-text.js';
 import type { IncidentLog } from '../http/incident-log.js';
@@ -22,6 +22,17 @@ export const AUDIENCE_MAX_UNREAD = 512 * 1024;
 const MAX_ERROR_CHARS = 300;
 /** Errors told to one page at most: a page that keeps sending what is refused is not answered forever. */
 const MAX_ERRORS = 64;
+
+const PLAIN_ACK = /^\{"type":"ack","session":(\d{1,10}),"bytes":(\d{1,10})\}$/;
+
+/** `{"type":"ack","session":N,"bytes":M}` exactly, in range; anything else goes to the full parser. */
+function plainAck(text: string): { session: number; bytes: number } | undefined {
+  const m = PLAIN_ACK.exec(text);
+  if (!m) return undefined;
+  const session = Number(m[1]);
+  const bytes = Number(m[2]);
+  return session >= 1 && session <= MAX_SESSION_ID && bytes <= 2 ** 32 ? { session, bytes } : undefined;
+}
 
 export const REFUSED_INPUT = 'input refused: an audience page only watches the presenter\'s demos; it cannot type into one';
 
@@ -50,12 +61,11 @@ export class AudienceSocket {
       hub,
       {
         send: (msg, droppable) => this.send(msg, droppable),
-        output: (session, bytes) => this.out.send(encodeFrame(Op.output, session, typeof bytes === 'string' ? Buffer.from(bytes) : bytes)),
+        frame: (frame) => this.out.send(frame),
         get congested() {
           return out.isCongested;
         },
       },
-      (err) => incidents.record(err, 'an audience watch'),
     );
     const out = this.out;
     ws.on('message', (data, isBinary) => {
@@ -89,7 +99,16 @@ export class AudienceSocket {
     if (this.closed) return;
     if (isBinary) return this.error(REFUSED_INPUT);
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const parsed = parseClientMessage(buf.toString('utf8'), AUDIENCE_TYPES);
+    const text = buf.toString('utf8');
+    // Acks are most of what an audience sends (hundreds of pages, a few a second each): a
+    // strict check of their one exact shape first, the full parser for anything else.
+    const ack = plainAck(text);
+    if (ack) {
+      const r = this.watches.ack(ack.session, ack.bytes);
+      if (!r.ok) this.error(`ack of ${ack.bytes} bytes refused: only ${r.unacknowledged} bytes were sent and not yet acknowledged`, ack.session);
+      return;
+    }
+    const parsed = parseClientMessage(text, AUDIENCE_TYPES);
     if (!parsed.ok) return this.error(parsed.error, parsed.session);
     const msg = parsed.message;
     switch (msg.type) {

@@ -3,6 +3,7 @@
 // terminal's current run until it ends; every watcher of the terminal is attached to it then,
 // and one that starts watching later is attached at once (or told the terminal is idle).
 import type { DemoRun } from '../run/demo-run.js';
+import { Fanouts } from './run-fanout.js';
 
 /** One watch: told each time its terminal's presenter starts a run. */
 export interface RunWatcher {
@@ -10,6 +11,8 @@ export interface RunWatcher {
 }
 
 export class WatchHub {
+  /** One subscription per watched run, whatever the number of its watchers. */
+  readonly fanouts = new Fanouts();
   private readonly current = new Map<string, DemoRun>();
   private readonly watchers = new Map<string, Set<RunWatcher>>();
   private count = 0;

@@ -16,6 +16,11 @@ import type { ScreenState } from './screen-state.js';
 
 /** Written before a screen snapshot, so it can go into any terminal: ESC c, a full reset. */
 export const SCREEN_RESET = '\x1bc';
+/**
+ * Scrollback lines a follower that fell behind is sent again with its screen: what it skipped
+ * was a burst, and its own terminal still has what came before; a short resync catches up at once.
+ */
+export const RESYNC_SCROLLBACK = 100;
 
 export interface DemoRunOptions {
   plan: LaunchPlan;
@@ -155,11 +160,11 @@ export class DemoRun implements ConsumerHost {
    * one subscribing later gets the current screen first (a 'screen' event), then what follows.
    * Its history is in `metricsHistory` and `markers`. A run has at most one pace-setter.
    */
-  subscribe(sink: RunSink, opts: { role: ConsumerRole }): RunConsumer {
+  subscribe(sink: RunSink, opts: { role: ConsumerRole; window?: { high: number; low: number } }): RunConsumer {
     if (this.exitInfo) throw new Error('this run has ended');
     if (opts.role === 'pace-setter' && this.pacer) throw new Error('this run already has a pace-setter');
     if (opts.role === 'follower' && !this.screen) throw new Error('this run keeps no screen state, so it takes no followers');
-    const consumer = new RunConsumer(opts.role, sink, this);
+    const consumer = new RunConsumer(opts.role, sink, this, opts.window);
     this.consumers.add(consumer);
     if (opts.role === 'pace-setter') this.pacer = consumer;
     if (this.stats.outputBytes > 0) {
@@ -170,6 +175,16 @@ export class DemoRun implements ConsumerHost {
   }
 
   // ---- what consumers (or their owners) ask of the run -----------------------
+
+  /**
+   * Sends a follower the current screen (ESC c + the screen), then what follows: for one that
+   * speaks for others who need to catch up (an audience fan-out with a newcomer). Not while it
+   * waits for a screen already, nor after the exit.
+   */
+  resync(c: RunConsumer): void {
+    if (this.exitInfo || c.role !== 'follower' || c.state === 'joining' || c.isClosed || !this.screen) return;
+    this.sendScreen(c, 'resync');
+  }
 
   /** Keyboard input for the program (see PtySession.write). */
   write(input: Uint8Array | string): WriteResult {
@@ -270,7 +285,7 @@ export class DemoRun implements ConsumerHost {
 
   /** `parsedAll`: the snapshot already shows the held output too (at the exit), so only the rest follows. */
   private completeJoin(c: RunConsumer, reason: 'join' | 'resync', parsedAll: boolean): void {
-    const { data, cols, rows } = this.screen!.snapshot();
+    const { data, cols, rows } = this.screen!.snapshot(reason === 'resync' ? RESYNC_SCROLLBACK : undefined);
     const held = c.held;
     c.held = [];
     c.state = 'live';

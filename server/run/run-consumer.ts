@@ -41,11 +41,19 @@ export class RunConsumer {
   /** Output bytes given to this consumer, snapshots of the screen sent, output bytes skipped. */
   readonly stats = { deliveredBytes: 0, screens: 0, skippedBytes: 0 };
 
+  private readonly high: number;
+  private readonly low: number;
+
   constructor(
     readonly role: ConsumerRole,
     private readonly sink: RunSink,
     private readonly host: ConsumerHost,
-  ) {}
+    /** Its own window, when not the default (a fan-out to an audience takes a small one). */
+    window?: { high: number; low: number },
+  ) {
+    this.high = window?.high ?? HIGH_WATER;
+    this.low = window?.low ?? LOW_WATER;
+  }
 
   get isClosed(): boolean {
     return this.state === 'closed';
@@ -74,7 +82,7 @@ export class RunConsumer {
     if (this.state === 'closed') return { ok: true };
     if (bytes > this.unacked) return { ok: false, unacknowledged: this.unacked };
     this.unacked -= bytes;
-    if (this.full && this.unacked < LOW_WATER) {
+    if (this.full && this.unacked < this.low) {
       this.full = false;
       this.host.flowChanged(this);
     }
@@ -104,7 +112,7 @@ export class RunConsumer {
       this.unacked += n;
       this.stats.deliveredBytes += n;
       if (event.type === 'screen') this.stats.screens++;
-      if (!this.full && this.unacked > HIGH_WATER) {
+      if (!this.full && this.unacked > this.high) {
         this.full = true;
         this.host.flowChanged(this);
       }

@@ -71,12 +71,11 @@ export class PageSocket {
       follow.watches,
       {
         send: (msg, droppable) => this.out.send(JSON.stringify(msg), droppable),
-        output: (session, bytes) => this.out.send(encodeFrame(Op.output, session, typeof bytes === 'string' ? Buffer.from(bytes) : bytes)),
+        frame: (frame) => this.out.send(frame),
         get congested() {
           return out.isCongested;
         },
       },
-      (err) => incidents.record(err, 'a watch of the page socket'),
     );
     ws.on('message', (data, isBinary) => {
       try {
