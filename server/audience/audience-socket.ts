@@ -4,7 +4,7 @@
 // are bounded tighter than the presenter's (there may be hundreds of them), and a page that
 // falls behind is resynced from the run's screen (watch-sessions.ts), never buffered for.
 import type { WebSocket, RawData } from 'ws';
-import { MAX_SESSION_ID, Op, PROTOCOL, encodeFrame, type DemoSummary, type ServerMessage } from '../../shared/wire.js';
+import { MAX_SESSION_ID, PROTOCOL, type DemoSummary, type ServerMessage } from '../../shared/wire.js';
 import { AUDIENCE_TYPES, parseClientMessage } from '../protocol/validate.js';
 import { shortText } from '../protocol/short-text.js';
 import type { IncidentLog } from '../http/incident-log.js';
