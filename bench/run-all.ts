@@ -13,6 +13,7 @@ const BENCHES = [
   { file: 'c10k-memory.ts', what: 'memory per idle connection for each server model at 1k, 5k, 10k' },
   { file: 'first-load.ts', what: 'the static site\'s first visit: bytes before the first slide, Lighthouse scores' },
   { file: 'c100k.ts', what: 'asyncio and threads at 10,000 in one process and 100,000 in several: ramp, memory, Stop' },
+  { file: 'audience.ts', what: '500 audience viewers following a flood: the presenter\'s echo and Ctrl-C as ratios to none, server memory per viewer' },
 ];
 
 const only = process.argv.slice(2);

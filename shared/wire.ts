@@ -18,6 +18,16 @@ export const WS_PATH = '/ws';
  */
 export const SERVER_META = 'what-is-async-demo-server';
 export const serverMetaTag = (): string => `<meta name="${SERVER_META}" content="${PROTOCOL}">`;
+/**
+ * With an audience on (`serve --audience`), the presenter's deck carries the audience URL in
+ * <meta name=AUDIENCE_META content=URL> (its QR slide shows it, and it sends its slide to the
+ * server); the deck served to the audience carries content="audience" instead.
+ */
+export const AUDIENCE_META = 'what-is-async-audience';
+export const audienceMetaTag = (content: string): string => `<meta name="${AUDIENCE_META}" content="${escapeAttribute(content)}">`;
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
 /** Largest frame a client may send; input and control messages are tiny. */
 export const MAX_CLIENT_PAYLOAD = 64 * 1024;
 export const MAX_SESSION_ID = 0xffffffff;
@@ -41,6 +51,11 @@ export interface StartMessage {
   params?: Record<string, ParamValue>;
   cols: number;
   rows: number;
+  /**
+   * The slide's terminal id (its element id, as shared/slide-markup.ts names it): whoever
+   * watches that terminal (an audience page, the speaker view) follows this run.
+   */
+  terminal?: string;
 }
 export interface StopMessage { type: 'stop'; session: number }
 export interface ResizeMessage { type: 'resize'; session: number; cols: number; rows: number }
@@ -52,7 +67,18 @@ export interface AckMessage { type: 'ack'; session: number; bytes: number }
  * `attached`, or by an `error` for the session when the run is gone (or the pair is wrong).
  */
 export interface AttachMessage { type: 'attach'; session: number; runId: string; secret: string; cols: number; rows: number }
-export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage | AttachMessage;
+/**
+ * Follow, read-only, the presenter's current run of a terminal (and the runs it starts there
+ * later). Answered by `attached` (readOnly) when one runs, else by `idle`.
+ */
+export interface WatchMessage { type: 'watch'; session: number; terminal: string }
+/** Stop following what `watch` asked for under this session. */
+export interface UnwatchMessage { type: 'unwatch'; session: number }
+/** Where the presenter is: reveal.js's indices, and the slide's id (the audience's deck may hold more slides). */
+export interface NavState { slide: string; h: number; v: number; f: number }
+/** The presenter's deck moved (sent by the presenter's page only; the server passes it to the audience). */
+export interface NavMessage extends NavState { type: 'nav' }
+export type ClientMessage = StartMessage | StopMessage | ResizeMessage | AckMessage | AttachMessage | WatchMessage | UnwatchMessage | NavMessage;
 
 // ---- server → client -------------------------------------------------------
 export interface DemoSummary {
@@ -68,6 +94,8 @@ export interface WelcomeMessage {
   protocol: string;
   demos: DemoSummary[];
   limits: { sessionsPerPage: number; maxPayload: number };
+  /** 'audience': this socket only watches (the audience listener); absent: the presenter's. */
+  role?: 'audience';
 }
 export interface StartedMessage {
   type: 'started';
@@ -140,7 +168,20 @@ export interface MarkerMessage {
   session: number;
   label: string;
 }
-export type ServerMessage = WelcomeMessage | StartedMessage | AttachedMessage | ExitMessage | ErrorMessage | MetricsMessage | MarkerMessage;
+/** Nothing runs in the watched terminal now; `attached` comes when the presenter starts it. */
+export interface IdleMessage { type: 'idle'; session: number; terminal: string }
+/** To an audience page: the presenter's slide, on connecting and on every change. */
+export interface NavStateMessage extends NavState { type: 'nav' }
+export type ServerMessage =
+  | WelcomeMessage
+  | StartedMessage
+  | ExitMessage
+  | ErrorMessage
+  | MetricsMessage
+  | MarkerMessage
+  | AttachedMessage
+  | IdleMessage
+  | NavStateMessage;
 
 // ---- binary frames ---------------------------------------------------------
 const HEADER = 5;

@@ -17,7 +17,8 @@ function plain(res: ServerResponse, status: number, text: string, headers: Recor
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(`${text}\n`);
 }
 
-export async function deckFiles(dist: string, incidents: IncidentLog): Promise<Handler> {
+/** `head`: what index.html gets before </head> (by default the tag that says a demo server stands behind it). */
+export async function deckFiles(dist: string, incidents: IncidentLog, head: () => string = serverMetaTag): Promise<Handler> {
   const { default: sirv } = await import('sirv');
   const files = sirv(dist, { etag: true, dev: true, single: false }) as Handler;
   return (req, res, next) => {
@@ -32,7 +33,7 @@ export async function deckFiles(dist: string, incidents: IncidentLog): Promise<H
       readFile(join(dist, 'index.html'), 'utf8').then(
         (html) => {
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-          res.end(html.replace('</head>', `${serverMetaTag()}\n</head>`));
+          res.end(html.replace('</head>', `${head()}\n</head>`));
         },
         () => next(),
       );

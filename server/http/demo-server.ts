@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL, WS_PATH, MAX_CLIENT_PAYLOAD } from '../../shared/wire.js';
 import { shortText } from '../protocol/short-text.js';
-import { loadRegistry, type Registry } from '../registry/registry.js';
+import { demoSummaries, loadRegistry, type Registry } from '../registry/registry.js';
 import { PageSocket, type PagePipeline } from '../session/page-socket.js';
 import { RunRegistry } from '../run/run-registry.js';
 import { OriginPolicy, isLoopbackHost, newToken } from './origin-policy.js';
@@ -17,6 +17,11 @@ import { WebSocketAdmission } from './ws-admission.js';
 import { deckFiles, type Handler } from './deck-files.js';
 import { DECK_HEADERS } from './deck-headers.js';
 import { guardRequests, guardUpgrades } from './request-guard.js';
+import { refuseUpgrade } from './refuse-upgrade.js';
+import { serverMetaTag, audienceMetaTag } from '../../shared/wire.js';
+import { WatchHub } from '../audience/watch-hub.js';
+import { NavRelay } from '../audience/nav-relay.js';
+import { startAudienceListener, type AudienceListener, type AudienceOptions } from '../audience/audience-listener.js';
 
 export interface DemoServerOptions {
   root: string;
@@ -41,6 +46,8 @@ export interface DemoServerOptions {
   log?: LogLine;
   /** How output reaches a page (window, frame batching); the benchmark compares settings. */
   pipeline?: PagePipeline;
+  /** A second listener for the audience's phones (read-only pages that follow the presenter); prod mode only. */
+  audience?: AudienceOptions;
 }
 
 export interface DemoServer {
@@ -55,18 +62,15 @@ export interface DemoServer {
   pageSocketCount(): number;
   /** Internal errors caught and logged so far (each is a bug; none ended the server). */
   incidents: IncidentLog;
+  /** The audience's listener, when one was asked for. */
+  audience: AudienceListener | undefined;
+  /** Who watches which terminal's run (audience pages, the speaker view). */
+  watches: WatchHub;
+  /** Where the presenter is, as the audience hears it. */
+  nav: NavRelay;
   close(): Promise<void>;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' };
-
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = `${reason}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
-  );
-}
 
 export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -77,6 +81,11 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const log = opts.log ?? ((line: string) => console.error(line));
   const incidents = new IncidentLog(log);
   const admission = new WebSocketAdmission(opts.socketsPerRemote, opts.socketsTotal);
+  const watches = new WatchHub();
+  const nav = new NavRelay();
+  if (opts.audience && mode === 'dev') throw new Error('an audience needs the built deck: serve it without --dev');
+  const distDir = opts.distDir ?? join(opts.root, 'dist');
+  let audience: AudienceListener | undefined;
 
   const server: Server = createServer();
   let handler: Handler;
@@ -91,7 +100,8 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     handler = vite.middlewares as unknown as Handler;
     closeVite = () => vite.close();
   } else {
-    handler = await deckFiles(opts.distDir ?? join(opts.root, 'dist'), incidents);
+    // With an audience, the presenter's deck knows its URL (the QR slide, and it reports its slide).
+    handler = await deckFiles(distDir, incidents, () => serverMetaTag() + (audience ? `\n${audienceMetaTag(audience.url)}` : ''));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -101,6 +111,15 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const policy = new OriginPolicy({ host, port, allowOrigins: opts.allowOrigins, token });
+  const demos = demoSummaries(registry);
+  if (opts.audience) {
+    try {
+      audience = await startAudienceListener(opts.audience, { distDir, demos, hub: watches, nav, incidents });
+    } catch (err) {
+      await new Promise<void>((r) => server.close(() => r()));
+      throw err;
+    }
+  }
 
   server.on(
     'request',
@@ -149,7 +168,7 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
         return;
       }
       ws.once('close', place.release);
-      const page = new PageSocket(ws, registry, runs, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log, opts.pipeline);
+      const page = new PageSocket(ws, registry, runs, opts.sampleHz ?? DEFAULT_SAMPLE_HZ, incidents, log, opts.pipeline, { watches, nav });
       pageSockets.add(page);
       ws.on('close', () => pageSockets.delete(page));
     });
@@ -168,8 +187,12 @@ export async function startDemoServer(opts: DemoServerOptions): Promise<DemoServ
     runs,
     pageSocketCount: () => pageSockets.size,
     incidents,
+    audience,
+    watches,
+    nav,
     close() {
       closing ??= (async () => {
+        await audience?.close();
         await Promise.all([...pageSockets].map((p) => p.close('shutdown')));
         await runs.stopAll('shutdown'); // any a page no longer holds
         for (const ws of wss.clients) ws.close(1001, 'server shutting down');

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { manifestSchema, type Manifest } from './manifest.js';
+import type { DemoSummary } from '../../shared/wire.js';
 
 export interface Demo {
   manifest: Manifest;
@@ -61,4 +62,16 @@ export function loadRegistry(demosDir: string): Registry {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n'));
   return demos;
+}
+
+/** The demos as the wire's welcome lists them. */
+export function demoSummaries(registry: Registry): DemoSummary[] {
+  return [...registry.values()].map(({ manifest: m }) => ({
+    id: m.id,
+    title: m.title,
+    point: m.point,
+    interactive: m.interactive,
+    defaultVariant: m.defaultVariant ?? Object.keys(m.variants)[0]!,
+    variants: Object.entries(m.variants).map(([id, v]) => ({ id, title: v.title })),
+  }));
 }

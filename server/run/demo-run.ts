@@ -16,6 +16,11 @@ import type { ScreenState } from './screen-state.js';
 
 /** Written before a screen snapshot, so it can go into any terminal: ESC c, a full reset. */
 export const SCREEN_RESET = '\x1bc';
+/**
+ * Scrollback lines a follower that fell behind is sent again with its screen: what it skipped
+ * was a burst, and its own terminal still has what came before; a short resync catches up at once.
+ */
+export const RESYNC_SCROLLBACK = 100;
 
 export interface DemoRunOptions {
   plan: LaunchPlan;
@@ -62,6 +67,8 @@ export class DemoRun implements ConsumerHost {
   readonly stats: RunStats = { outputBytes: 0, outputEvents: 0, pauses: { acks: 0, socket: 0, screen: 0 }, heldMs: 0, screenBacklogPeak: 0 };
 
   private readonly t0 = performance.now();
+  private cols: number;
+  private rows: number;
   private readonly pty: PtySession;
   private readonly meter: SessionMeter | undefined;
   private readonly screen: ScreenState | undefined;
@@ -82,6 +89,8 @@ export class DemoRun implements ConsumerHost {
 
   constructor(opts: DemoRunOptions) {
     this.plan = opts.plan;
+    this.cols = opts.cols;
+    this.rows = opts.rows;
     this.onConsumerError = opts.onConsumerError ?? ((err) => console.error('demo run: a consumer failed:', err));
     this.done = new Promise((r) => (this.resolveDone = r));
     this.steps = new StepMarkers(opts.plan.steps ?? []);
@@ -112,6 +121,11 @@ export class DemoRun implements ConsumerHost {
   /** ms since the run started, on the clock of its events. */
   now(): number {
     return performance.now() - this.t0;
+  }
+
+  /** The terminal size the program runs at now. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
   }
 
   get isPaused(): boolean {
@@ -167,6 +181,16 @@ export class DemoRun implements ConsumerHost {
 
   // ---- what consumers (or their owners) ask of the run -----------------------
 
+  /**
+   * Sends a follower the current screen (ESC c + the screen), then what follows: for one that
+   * speaks for others who need to catch up (an audience fan-out with a newcomer). Not while it
+   * waits for a screen already, nor after the exit.
+   */
+  resync(c: RunConsumer): void {
+    if (this.exitInfo || c.role !== 'follower' || c.state === 'joining' || c.isClosed || !this.screen) return;
+    this.sendScreen(c, 'resync');
+  }
+
   /** Keyboard input for the program (see PtySession.write). */
   write(input: Uint8Array | string): WriteResult {
     return this.pty.write(input);
@@ -179,6 +203,8 @@ export class DemoRun implements ConsumerHost {
 
   resize(cols: number, rows: number): void {
     if (this.exitInfo) return;
+    this.cols = cols;
+    this.rows = rows;
     this.pty.resize(cols, rows);
     this.screen?.resize(cols, rows);
   }
@@ -265,7 +291,7 @@ export class DemoRun implements ConsumerHost {
 
   /** `parsedAll`: the snapshot already shows the held output too (at the exit), so only the rest follows. */
   private completeJoin(c: RunConsumer, reason: 'join' | 'resync', parsedAll: boolean): void {
-    const { data, cols, rows } = this.screen!.snapshot();
+    const { data, cols, rows } = this.screen!.snapshot(reason === 'resync' ? RESYNC_SCROLLBACK : undefined);
     const held = c.held;
     c.held = [];
     c.state = 'live';

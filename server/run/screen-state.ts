@@ -36,6 +36,9 @@ export class ScreenState {
   private outstanding = 0;
   private backlogged = false;
   private disposed = false;
+  /** Counts parsed writes and resizes: a snapshot taken at the same count is the same. */
+  private version = 0;
+  private cached: { version: number; scrollback: number | undefined; snap: ScreenSnapshot } | undefined;
 
   /** `onBacklog(true)` when more than BACKLOG_HIGH waits to be parsed, `(false)` once below LOW. */
   constructor(
@@ -65,6 +68,7 @@ export class ScreenState {
       this.onBacklog(true);
     }
     this.term.write(bytes, () => {
+      this.version++;
       this.outstanding--;
       this.pendingBytes -= n;
       if (this.backlogged && this.pendingBytes < BACKLOG_LOW) {
@@ -76,7 +80,10 @@ export class ScreenState {
 
   /** Resizes in order with the output: after what was written before, before what comes after. */
   resize(cols: number, rows: number): void {
-    this.whenParsed(() => this.term.resize(cols, rows));
+    this.whenParsed(() => {
+      this.version++;
+      this.term.resize(cols, rows);
+    });
   }
 
   /** Calls `fn` once everything written so far is parsed (at once when nothing waits). */
@@ -90,9 +97,18 @@ export class ScreenState {
     });
   }
 
-  /** The screen and its scrollback, as escape sequences (of what has been parsed). */
-  snapshot(): ScreenSnapshot {
-    return { data: this.serializer.serialize(), cols: this.term.cols, rows: this.term.rows };
+  /**
+   * The screen and its scrollback (all of it, or its last `scrollback` lines), as escape
+   * sequences (of what has been parsed). Made once per state: the many followers of one run
+   * that catch up together (an audience) share it.
+   */
+  snapshot(scrollback?: number): ScreenSnapshot {
+    const c = this.cached;
+    if (c && c.version === this.version && c.scrollback === scrollback) return c.snap;
+    const data = this.serializer.serialize(scrollback === undefined ? undefined : { scrollback });
+    const snap = { data, cols: this.term.cols, rows: this.term.rows };
+    this.cached = { version: this.version, scrollback, snap };
+    return snap;
   }
 
   /** The visible rows as plain text, trailing blanks trimmed (of what has been parsed). */

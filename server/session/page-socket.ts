@@ -16,7 +16,7 @@ import {
 } from '../../shared/wire.js';
 import { parseClientMessage } from '../protocol/validate.js';
 import { shortText } from '../protocol/short-text.js';
-import type { Registry } from '../registry/registry.js';
+import { demoSummaries, type Registry } from '../registry/registry.js';
 import type { IncidentLog } from '../http/incident-log.js';
 import { planLaunch } from './demo-launcher.js';
 import { SocketSender } from './socket-sender.js';
@@ -28,6 +28,9 @@ import { DEFAULT_BATCHING, OutputBatcher, type OutputBatching } from './output-b
 import type { ConsumerEvent } from '../run/run-events.js';
 import type { RunOwner } from '../run/run-ownership.js';
 import { snapshotOf } from '../run/run-snapshot.js';
+import { WatchSessions } from '../audience/watch-sessions.js';
+import { WatchHub } from '../audience/watch-hub.js';
+import { NavRelay } from '../audience/nav-relay.js';
 
 /** Longest error message sent: it names the problem, never repeats a large input. */
 const MAX_ERROR_CHARS = 300;
@@ -63,6 +66,8 @@ export class PageSocket {
   /** Runs whose input queue overflowed: told once, until input fits again. */
   private readonly overflowing = new Set<number>();
   private readonly out: SocketSender;
+  /** Runs of other pages this one follows read-only (the speaker view's current-slide pane). */
+  private readonly watches: WatchSessions;
   private closed = false;
 
   constructor(
@@ -73,14 +78,28 @@ export class PageSocket {
     private readonly incidents: IncidentLog,
     private readonly log: (line: string) => void = (line) => console.error(line),
     private readonly pipeline: PagePipeline = DEFAULT_PIPELINE,
+    /** Who watches the terminals this page runs demos in, and where the audience hears the presenter is. */
+    private readonly follow: { watches: WatchHub; nav: NavRelay } = { watches: new WatchHub(), nav: new NavRelay() },
   ) {
     this.out = new SocketSender(ws, {
       onCongestion: (congested) => {
         for (const { consumer } of this.runs.values()) consumer.setCongested(congested);
+        this.watches.setCongested(congested);
       },
       onOverrun: (queued) =>
         this.log(`demo server: closed a page's WebSocket: it stopped reading (${Math.round(queued / 1024)} KiB unread) while it kept sending`),
     });
+    const out = this.out;
+    this.watches = new WatchSessions(
+      follow.watches,
+      {
+        send: (msg, droppable) => this.out.send(JSON.stringify(msg), droppable),
+        frame: (frame) => this.out.send(frame),
+        get congested() {
+          return out.isCongested;
+        },
+      },
+    );
     ws.on('message', (data, isBinary) => {
       try {
         this.onMessage(data, isBinary);
@@ -95,14 +114,7 @@ export class PageSocket {
     this.send({
       type: 'welcome',
       protocol: PROTOCOL,
-      demos: [...registry.values()].map(({ manifest: m }) => ({
-        id: m.id,
-        title: m.title,
-        point: m.point,
-        interactive: m.interactive,
-        defaultVariant: m.defaultVariant ?? Object.keys(m.variants)[0]!,
-        variants: Object.entries(m.variants).map(([id, v]) => ({ id, title: v.title })),
-      })),
+      demos: demoSummaries(registry),
       limits: { sessionsPerPage: running.perPage, maxPayload: MAX_CLIENT_PAYLOAD },
     });
   }
@@ -128,6 +140,19 @@ export class PageSocket {
     const msg = parsed.message;
     if (msg.type === 'start') return this.start(msg);
     if (msg.type === 'attach') return this.attach(msg);
+    if (msg.type === 'nav') return this.follow.nav.moved(msg);
+    if (msg.type === 'watch') {
+      if (this.runs.has(msg.session)) return this.error(`session ${msg.session} is one of this page's runs; watch under a new id`, msg.session);
+      const why = this.watches.watch(msg.session, msg.terminal);
+      return why ? this.error(why, msg.session) : undefined;
+    }
+    if (msg.type === 'unwatch') return this.watches.unwatch(msg.session);
+    if (this.watches.has(msg.session)) {
+      if (msg.type !== 'ack') return this.error(`session ${msg.session} watches another page's run: it cannot stop or resize it`, msg.session);
+      const r = this.watches.ack(msg.session, msg.bytes);
+      if (!r.ok) this.error(`ack of ${msg.bytes} bytes refused: only ${r.unacknowledged} bytes were sent and not yet acknowledged`, msg.session);
+      return;
+    }
     const mine = this.runs.get(msg.session);
     if (!mine) return this.error(`no running session ${msg.session}`, msg.session);
     switch (msg.type) {
@@ -151,6 +176,7 @@ export class PageSocket {
     const frame = decodeFrame(buf);
     if (!frame) return this.error('bad binary frame: shorter than its 5-byte header (opcode, session id)');
     if (frame.op !== Op.input) return this.error(`bad binary frame: unknown opcode ${frame.op}; clients send only input (${Op.input})`);
+    if (this.watches.has(frame.session)) return this.error(`session ${frame.session} watches another page's run: it cannot type into it`, frame.session);
     const mine = this.runs.get(frame.session);
     if (!mine) return this.error(`no running session ${frame.session}`, frame.session);
     const { run } = mine;
@@ -171,6 +197,7 @@ export class PageSocket {
   private start(msg: StartMessage): void {
     if (this.closed) return;
     const id = msg.session;
+    if (this.watches.has(id)) return this.error(`session ${id} watches a terminal; start under a new id`, id);
     if (this.runs.has(id)) return this.error(`session ${id} is already running; stop it or use a new id`, id);
     const refusal = this.running.refusal(this.runs.size);
     if (refusal) return this.error(refusal, id);
@@ -209,6 +236,8 @@ export class PageSocket {
       secret,
       graceSeconds: this.running.owners.graceSeconds,
     });
+    // Whoever watches this terminal (the audience, the speaker view) follows this run now.
+    if (msg.terminal) this.follow.watches.started(msg.terminal, run);
   }
 
   /** This page's hold on run `id`: let go when the same page, reloaded or reconnected, takes the run over. */
@@ -234,6 +263,7 @@ export class PageSocket {
   private attach(msg: AttachMessage): void {
     if (this.closed) return;
     const id = msg.session;
+    if (this.watches.has(id)) return this.error(`session ${id} watches a terminal; attach under a new id`, id);
     if (this.runs.has(id)) return this.error(`session ${id} is already running; use a new id`, id);
     if (this.runs.size >= this.running.perPage) return this.error(this.running.refusal(this.runs.size)!, id);
     const placeholder: { owner?: RunOwner } = {};
@@ -292,6 +322,7 @@ export class PageSocket {
   close(reason: 'disconnected' | 'shutdown'): Promise<void> {
     if (this.closed && reason === 'disconnected') return Promise.resolve();
     this.closed = true;
+    this.watches.close();
     const mine = [...this.runs.values()];
     if (reason === 'disconnected') {
       this.runs.clear();

@@ -10,6 +10,10 @@ export const SOCKET_LOW_WATER = 64 * 1024;
 export const MAX_UNREAD = 1024 * 1024;
 
 export interface SocketSenderOptions {
+  /** Thresholds, when not the page's (an audience page is allowed less: there may be hundreds). */
+  highWater?: number;
+  lowWater?: number;
+  maxUnread?: number;
   /** Called with true when the page's queue passes HIGH, with false when it has drained. */
   onCongestion: (congested: boolean) => void;
   /** Called once when the page is disconnected for not reading. */
@@ -19,11 +23,18 @@ export interface SocketSenderOptions {
 export class SocketSender {
   private congested = false;
   private overrun = false;
+  private readonly high: number;
+  private readonly low: number;
+  private readonly most: number;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly opts: SocketSenderOptions,
-  ) {}
+  ) {
+    this.high = opts.highWater ?? SOCKET_HIGH_WATER;
+    this.low = opts.lowWater ?? SOCKET_LOW_WATER;
+    this.most = opts.maxUnread ?? MAX_UNREAD;
+  }
 
   get isCongested(): boolean {
     return this.congested;
@@ -48,16 +59,16 @@ export class SocketSender {
 
   private check(): void {
     const queued = this.ws.bufferedAmount;
-    if (queued > MAX_UNREAD && !this.overrun) {
+    if (queued > this.most && !this.overrun) {
       this.overrun = true;
       this.ws.terminate();
       this.opts.onOverrun(queued);
       return;
     }
-    if (!this.congested && queued > SOCKET_HIGH_WATER) {
+    if (!this.congested && queued > this.high) {
       this.congested = true;
       this.opts.onCongestion(true);
-    } else if (this.congested && queued < SOCKET_LOW_WATER) {
+    } else if (this.congested && queued < this.low) {
       this.congested = false;
       this.opts.onCongestion(false);
     }

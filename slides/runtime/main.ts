@@ -16,6 +16,7 @@ import '../../assets/theme/talk.css';
 import '../../assets/theme/sources.css';
 import '../../assets/theme/slide-layouts.css';
 import '../../assets/theme/pictures.css';
+import '../../assets/theme/audience.css';
 import { fillMeasuredFigures, listenForMeasuredFigures } from './measured-figures.js';
 import { nearbySlides } from './nearby.js';
 import { mountPictures } from './pictures.js';
@@ -25,6 +26,7 @@ import { SERVER_META } from '../../shared/wire.js';
 import { pageMode } from './sources/page-mode.js';
 import { toggleAllRecordings } from './sources/recordings-switch.js';
 import { WIDGET_MARKUP } from './widgets/widget-markup.js';
+import { audienceRole } from './follow/audience-meta.js';
 
 declare global {
   interface Window {
@@ -92,8 +94,13 @@ function loadWhatIsNear(): void {
   whenIdle(() => mountPictures(...nearbySlides(Reveal, { behind: 1, ahead: 1 })));
 }
 
+// With an audience on (`serve --audience`): the presenter's deck knows the audience URL, and an
+// audience page knows it is one. The audience reads the whole deck (the presenter's slot may hold fewer slides: it follows by slide id).
+const audience = audienceRole();
+if (audience) document.documentElement.dataset.audience = audience.kind;
+
 // The slot (?minutes=N; 30 when presenting): which slides, and each one's time for the speaker view.
-const pace = applyPace(location.search, document.querySelector(`meta[name="${SERVER_META}"]`) !== null);
+const pace = applyPace(location.search, document.querySelector(`meta[name="${SERVER_META}"]`) !== null && audience?.kind !== 'audience');
 
 const MARGIN = 0.04;
 void Reveal.initialize({
@@ -128,6 +135,7 @@ void Reveal.initialize({
     await highlightSlides(Reveal.getSlides(), false); // the printed pages are laid out once: no syncing
     return;
   }
+  void followOrLead();
   loadWhatIsNear();
   Reveal.on('slidechanged', (ev) => {
     loadWhatIsNear();
@@ -141,6 +149,20 @@ void Reveal.initialize({
   });
   await showWidgets(Reveal.getCurrentSlide());
 });
+
+/** With an audience on: the presenter's deck reports its moves and shows the audience URL; an audience page follows them. */
+async function followOrLead(): Promise<void> {
+  const receiver = new URLSearchParams(location.search).has('receiver');
+  if (audience?.kind === 'presenter' && !receiver) {
+    const [{ reportNav }, { showAudienceQr }] = await Promise.all([import('./follow/report-nav.js'), import('./follow/audience-qr.js')]);
+    reportNav(Reveal);
+    showAudienceQr(audience.url);
+  } else if (audience?.kind === 'audience') {
+    const [{ PresenterFollower }, { showAudienceQr }] = await Promise.all([import('./follow/follow-presenter.js'), import('./follow/audience-qr.js')]);
+    (window as unknown as { presenterFollower: unknown }).presenterFollower = new PresenterFollower(Reveal);
+    showAudienceQr(location.href.split('#')[0]!);
+  }
+}
 
 function printLayoutDone(): Promise<void> {
   if (document.querySelector('.reveal .pdf-page')) return Promise.resolve();

@@ -1,8 +1,12 @@
-// The speaker view's previews of the current and next slide must never start processes:
-// they show snapshots, and the demo server's session count proves it.
+// The speaker view's previews of the current and next slide must never start processes. The
+// next slide's shows snapshots; the current slide's mirrors the presenter's live run read-only
+// (it watches the run over its own page socket), and the recording's final screen otherwise.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, gotoSlide } from '../helpers/browser.js';
+
+const SHOTS = process.env.AUDIENCE_SHOTS;
+const lastRows = (text: string, n: number) => text.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim()).slice(-n);
 import { startTestServer } from '../helpers/server.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
 
@@ -19,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('the speaker view', () => {
-  it('shows demo slides without starting a second session', async () => {
+  it('shows demo slides without starting a second session; its current slide mirrors the live run', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     await page.goto(server.url);
@@ -28,6 +32,7 @@ describe('the speaker view', () => {
     await page.waitForSelector('#chat-asyncio[data-state="idle"]');
     await page.click('#chat-asyncio button[data-action="run"]');
     await page.waitForSelector('#chat-asyncio[data-state="running"]');
+    await page.waitForFunction(() => /joined/.test(document.querySelector<HTMLElement>('#chat-asyncio')!.liveTerminal!.text()), null, { timeout: 20_000 });
     expect(server.runs.count).toBe(1);
 
     const [notes] = await Promise.all([context.waitForEvent('page'), page.evaluate(() => (window.Reveal.getPlugin('notes') as unknown as { open(): void }).open())]);
@@ -45,9 +50,21 @@ describe('the speaker view', () => {
     }
     expect(frames().length).toBeGreaterThanOrEqual(1);
     expect(snapshots).toBeGreaterThanOrEqual(1);
-    // Still the presenter's one session: the previews started none.
+
+    // The current slide's preview (the one that posts its events) mirrors the live run: the
+    // presenter's screen, read-only, with no ▶ Play on a recording while the room sees the run.
+    const current = () => notes.frames().find((f) => /postMessageEvents=true/.test(f.url()));
+    const mirror = '#chat-asyncio[data-mode="mirror"][data-watching="true"]';
+    await notes.waitForFunction(() => document.querySelectorAll('iframe').length >= 2);
+    await current()!.waitForSelector(mirror, { timeout: 20_000 });
+    const want = lastRows(await page.evaluate(() => document.querySelector<HTMLElement>('#chat-asyncio')!.liveTerminal!.text()), 2);
+    await current()!.waitForFunction((rows) => rows.every((r) => document.querySelector<HTMLElement>('#chat-asyncio')!.liveTerminal!.text().includes(r)), want, { timeout: 10_000 });
+    expect(await current()!.$$eval('#chat-asyncio button', (bs) => bs.filter((b) => !(b as HTMLButtonElement).hidden).map((b) => b.textContent))).toEqual([]);
+    if (SHOTS) await notes.screenshot({ path: `${SHOTS}/speaker-view.png` });
+    // Still the presenter's one session: the previews started none (the current slide's
+    // preview has a page socket of its own, to watch).
     expect(server.runs.count).toBe(1);
-    expect(server.pageSocketCount()).toBe(1);
+    expect(server.pageSocketCount()).toBe(2);
     await context.close();
   });
 });

@@ -28,9 +28,10 @@ export class TestClient {
     });
   }
 
-  static connect(port: number, opts: { origin?: string | null; protocol?: string; path?: string; localAddress?: string } = {}): Promise<TestClient> {
-    const origin = opts.origin === undefined ? `http://127.0.0.1:${port}` : opts.origin;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${opts.path ?? WS_PATH}`, opts.protocol ?? PROTOCOL, {
+  static connect(port: number, opts: { origin?: string | null; protocol?: string; path?: string; localAddress?: string; host?: string } = {}): Promise<TestClient> {
+    const host = opts.host ?? '127.0.0.1';
+    const origin = opts.origin === undefined ? `http://${host}:${port}` : opts.origin;
+    const ws = new WebSocket(`ws://${host}:${port}${opts.path ?? WS_PATH}`, opts.protocol ?? PROTOCOL, {
       headers: origin ? { origin } : {},
       ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
     });

@@ -36,7 +36,12 @@ describe('serve', () => {
   it.each([
     [['serve', '--port', 'eighty'], /--port must be a whole number from 0 to 65535; got "eighty"/],
     [['serve', '--port', '0x50'], /--port must be a whole number from 0 to 65535; got "0x50"/],
-    [['serve', '--colour'], /unknown option --colour; serve takes --port, --host, --dev, --allow-origin, --sample-hz, --help/],
+    [['serve', '--colour'], /unknown option --colour; serve takes --port, --host, --dev, --allow-origin, --sample-hz, --audience, --audience-host, --audience-port, --audience-max, --help/],
+    [['serve', '--audience', '--audience-host', '127.0.0.1'], /--audience-host 127.0.0.1 is the presenter's: the audience listens on another interface/],
+    [['serve', '--audience', '--audience-host', '0.0.0.0'], /would take every interface, loopback too/],
+    [['serve', '--audience-host', '127.0.0.2'], /--audience-host, --audience-port and --audience-max go with --audience/],
+    [['serve', '--audience', '--dev'], /--audience serves the built deck: leave out --dev/],
+    [['serve', '--audience', '--audience-host', '127.0.0.2', '--audience-max', '0'], /--audience-max must be a whole number from 1 to 5000; got "0"/],
     [['serve', '--sample-hz', '1e1'], /--sample-hz must be a number from 0 to 20; got "1e1"/],
     [['serve', 'now'], /serve takes no arguments; got "now"/],
     [['launch'], /unknown command "launch"; commands: list, run, compare, record, serve, doctor/],
@@ -44,6 +49,18 @@ describe('serve', () => {
     const io = collect(spawnCli(args));
     expect(await io.exit).toBe(2);
     expect(io.err()).toMatch(pattern);
+  });
+
+  it('with --audience, also serves the audience where the presenter chose, and prints its URL', async () => {
+    const child = spawnCli(['serve', '--port', '0', '--audience', '--audience-host', '127.0.0.2', '--audience-port', '0']);
+    started.push(child.pid!);
+    const io = collect(child);
+    const [, audienceUrl] = await waitForOutput(io.out, /➜ {2}(http:\/\/127\.0\.0\.2:\d+\/\?token=[\w-]+)/);
+    const page = await fetch(audienceUrl!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<meta name="what-is-async-audience" content="audience">');
+    child.kill('SIGTERM');
+    expect(await io.exit).toBe(0);
   });
 
   it('says plainly when the port is taken', async () => {

@@ -14,6 +14,7 @@ import {
   decodeFrame,
   encodeFrame,
   type ClientMessage,
+  type NavState,
   type ServerMessage,
   type WelcomeMessage,
 } from '../../../shared/wire.js';
@@ -65,6 +66,9 @@ export class DemoSocket implements RunSocket {
   welcome: WelcomeMessage | undefined;
   private welcomeWaiters: ((w: WelcomeMessage) => void)[] = [];
   private reachWaiters: ((w: WelcomeMessage | undefined) => void)[] = [];
+  private readonly navListeners = new Set<(nav: NavState) => void>();
+  private readonly closeListeners = new Set<(reason: string, code: number) => void>();
+  private readonly openListeners = new Set<() => void>();
 
   constructor(private readonly url: string) {
     if (typeof document !== 'undefined') {
@@ -116,6 +120,28 @@ export class DemoSocket implements RunSocket {
     const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
     const token = new URLSearchParams(loc.search).get('token');
     return new DemoSocket(`${scheme}://${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  }
+
+  /** Where the presenter is (an audience page hears it on connecting and on every change). */
+  onNav(listener: (nav: NavState) => void): () => void {
+    this.navListeners.add(listener);
+    return () => this.navListeners.delete(listener);
+  }
+
+  /** The socket closed (the server's reason, if it gave one) / opened. */
+  onClose(listener: (reason: string, code: number) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  onOpen(listener: () => void): () => void {
+    this.openListeners.add(listener);
+    return () => this.openListeners.delete(listener);
+  }
+
+  /** Opens the socket now, with nothing to send yet (an audience page); like every page's, it is reopened after every close, backing off. */
+  stayOpen(): void {
+    this.ensureOpen();
   }
 
   /** A new run's id, whose messages go to `handler` until closeRun. */
@@ -170,6 +196,7 @@ export class DemoSocket implements RunSocket {
     this.ws = ws;
     ws.onopen = () => {
       for (const data of this.queue.splice(0)) ws.send(data);
+      for (const l of this.openListeners) l();
     };
     ws.onmessage = (ev) => {
       if (this.ws === ws) this.onMessage(ev.data as ArrayBuffer | string);
@@ -187,6 +214,7 @@ export class DemoSocket implements RunSocket {
       this.setState('reconnecting');
       for (const r of this.reachWaiters.splice(0)) r(undefined);
       for (const h of handlers) h.lost(why);
+      for (const l of this.closeListeners) l(ev.reason, ev.code);
       this.scheduleRetry();
     };
   }
@@ -216,6 +244,10 @@ export class DemoSocket implements RunSocket {
       for (const w of this.welcomeWaiters.splice(0)) w(msg);
       for (const r of this.reachWaiters.splice(0)) r(msg);
       for (const l of [...this.welcomeListeners]) l(msg);
+      return;
+    }
+    if (msg.type === 'nav') {
+      for (const l of this.navListeners) l(msg);
       return;
     }
     if (msg.type === 'error' && msg.session === undefined) {

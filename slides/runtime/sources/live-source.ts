@@ -50,7 +50,7 @@ export class LiveSource extends SourceBase implements DemoSource {
   constructor(
     request: DemoRequest,
     private readonly socket: RunSocket = pageSocket(),
-    /** The terminal's id: where a reloaded page finds the run to take back. */
+    /** The slide's terminal id: where a reloaded page finds the run to take back, and what watchers of that terminal (the audience, the speaker view) follow. */
     private readonly terminal?: string,
   ) {
     super(request);
@@ -139,6 +139,7 @@ export class LiveSource extends SourceBase implements DemoSource {
       ...(this.request.params ? { params: this.request.params } : {}),
       cols,
       rows,
+      ...(this.terminal ? { terminal: this.terminal } : {}),
     });
   }
 

@@ -10,7 +10,7 @@ export type { MeterReading };
 
 /** Where a run comes from: this machine, now; or a recording, made when and where it says. */
 export type Provenance =
-  /** `joined`: how this page came to show the run (it started it, or took it back after a dropped socket or a reload). */
+  /** `joined`: how this page came to show the run: it started it (absent or 'started'), took it back after a dropped socket or a reload ('reattached'), or follows the presenter's run read-only ('watching'). */
   | { kind: 'live'; joined?: 'started' | 'reattached' | 'watching' }
   /** `recordedOn` is known once the recording is loaded. */
   | { kind: 'recording'; recordedOn: RecordedOn | undefined };

@@ -9,6 +9,8 @@ import type { PageMode } from '../sources/page-mode.js';
 import type { DemoRequest, DemoSource } from '../sources/demo-source.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
 import { TerminalWidget } from './terminal-widget.js';
+import { TerminalWatch } from '../follow/terminal-watch.js';
+import { pageSocket } from '../sources/demo-socket.js';
 
 /** The deck's own folder: recordings live beside index.html, wherever the site is hosted. */
 function siteBase(): string {
@@ -16,12 +18,12 @@ function siteBase(): string {
 }
 
 import { allRecordings } from '../sources/recordings-switch.js';
-import { pageSocket } from '../sources/demo-socket.js';
 import { showLinkStatus } from '../sources/link-status.js';
 
+/** `terminal`: the slide's terminal id: where a reloaded page finds its run again, and what the server tells watchers of that terminal about. */
 export function sourceFor(mode: PageMode, request: DemoRequest, terminal?: string): DemoSource {
-  if (mode === 'live') return new LiveSource(request, undefined, terminal);
-  return mode === 'snapshot' ? new SnapshotSource(request, siteBase()) : new ReplaySource(request, siteBase());
+  if (mode === 'live') return new LiveSource(request, pageSocket(), terminal);
+  return mode === 'snapshot' || mode === 'mirror' ? new SnapshotSource(request, siteBase()) : new ReplaySource(request, siteBase());
 }
 
 /** Fetches the recording of every well-formed terminal under `root` ahead of need. */
@@ -33,6 +35,13 @@ export function prefetchRecordings(root: ParentNode): void {
 }
 
 let unnamed = 0;
+
+/** The page's demo socket, kept open: a page that follows the presenter has nothing to send to reopen it. */
+function followSocket() {
+  const socket = pageSocket();
+  socket.stayOpen();
+  return socket;
+}
 
 export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceRegistry): TerminalWidget {
   const { markup, problems } = readTerminal(attributesOf(el));
@@ -50,14 +59,20 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
   const recording = () => sourceFor('replay', request);
   // On a live page the deck-wide switch (D) may have turned every terminal to its recording.
   if (!problems.length) registry.provide(key, mode === 'live' && allRecordings() ? recording() : sourceFor(mode, request, key));
+  // Following the presenter: the presenter's run in this terminal replaces the recording while it is on.
+  const follows = (mode === 'audience' || mode === 'mirror') && el.id && !problems.length;
+  const watch = follows ? new TerminalWatch(key, request, registry, followSocket()) : undefined;
   const widget = new TerminalWidget(el, key, registry, {
     title: markup.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
     fontSize: markup.fontSize ?? 16,
     still: mode === 'snapshot',
+    showAtOnce: mode === 'mirror',
+    controls: mode !== 'mirror',
     problem: problems.length ? `This terminal's markup needs fixing: ${problems.join('; ')}` : undefined,
     ...(mode === 'live' ? { live, recording } : {}),
+    onDestroy: () => watch?.dispose(),
   });
   el.liveTerminal = widget;
-  if (markup.autostart && mode !== 'snapshot') widget.run(); // a recording plays once loaded
+  if (markup.autostart && mode !== 'snapshot' && mode !== 'mirror') widget.run(); // a recording plays once loaded
   return widget;
 }

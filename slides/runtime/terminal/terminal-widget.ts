@@ -19,6 +19,8 @@ import { allRecordings, onAllRecordings } from '../sources/recordings-switch.js'
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
 const DIM = '\x1b[2m';
+/** The smallest text a watched run is drawn in (device px). */
+const MIN_WATCH_FONT_PX = 9;
 const RED = '\x1b[31;1m';
 const RESET = '\x1b[0m';
 
@@ -27,6 +29,10 @@ export interface TerminalWidgetOptions {
   fontSize: number;
   /** Show the final screen of the run as static HTML (print view, speaker-view previews). */
   still?: boolean;
+  /** Show the run as soon as the source is ready, without freezing it (the speaker view's mirror). */
+  showAtOnce?: boolean;
+  /** Run / Stop / Restart shown (default); false: the bar only names the terminal. */
+  controls?: boolean;
   /** A problem with the slide's markup, shown instead of a run. */
   problem?: string | undefined;
   /**
@@ -36,10 +42,12 @@ export interface TerminalWidgetOptions {
    */
   recording?: () => DemoSource;
   live?: () => DemoSource;
+  /** Called once the widget is destroyed. */
+  onDestroy?: () => void;
 }
 
 /** The data attributes the widget sets on its element, removed again when it is destroyed. */
-const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'link', 'offer', 'source'] as const;
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'link', 'offer', 'source', 'watching'] as const;
 
 /** A live run that ended by crashing (not stopped, not Ctrl-C): its recording is worth offering. */
 function crashed(end: { code: number | null; signal: string | null; reason: string }): boolean {
@@ -109,6 +117,7 @@ export class TerminalWidget implements SlideWidget {
     };
     this.buttons.recording.hidden = true;
     bar.append(title, this.status, this.buttons.recording, this.buttons.run, this.buttons.stop, this.buttons.restart);
+    if (opts.controls === false) for (const b of Object.values(this.buttons)) b.hidden = true;
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
     this.surface = document.createElement('div');
@@ -133,6 +142,10 @@ export class TerminalWidget implements SlideWidget {
     });
     el.dataset.renderer = 'dom';
     this.refit();
+    // A watched run larger than its box: its box follows the cursor's line down.
+    this.term.onWriteParsed(() => {
+      if (this.watching) this.keepCursorInView();
+    });
     this.resizeObserver = new ResizeObserver(() => this.refit());
     this.resizeObserver.observe(this.screen);
     this.setState('idle');
@@ -198,6 +211,7 @@ export class TerminalWidget implements SlideWidget {
         this.setState('running');
         this.drawFast();
         this.replayBar?.update();
+        if (this.watching) this.refit(); // drawn at the presenter's size
       }),
       source.on('exit', (end) => {
         const ok = end.reason === 'exited' && end.code === 0;
@@ -228,9 +242,9 @@ export class TerminalWidget implements SlideWidget {
       }
       this.loaded = source;
       this.showCapabilities(source);
-      if (this.opts.still) source.start({ cols: this.term.cols, rows: this.term.rows });
+      if (this.opts.still || this.opts.showAtOnce) source.start({ cols: this.term.cols, rows: this.term.rows });
       // A run this terminal had before the page reloaded: taken back if the server still keeps it.
-      else if (source instanceof LiveSource && this.state === 'idle') {
+      else if (source instanceof LiveSource && this.state === 'idle' && !this.watching) {
         this.refit();
         if (source.resume({ cols: this.term.cols, rows: this.term.rows })) this.setState('starting');
       }
@@ -248,6 +262,12 @@ export class TerminalWidget implements SlideWidget {
   /** A source that is ready says what it can do: a recording names itself, a replay adds its controls. */
   private showCapabilities(source: DemoSource): void {
     const recording = source.provenance.kind === 'recording';
+    // The presenter's run, watched: nothing here drives it.
+    const watching = this.watching;
+    this.el.dataset.watching = String(watching);
+    // (the recording button shows only when a recording is offered: see offerRecording)
+    for (const b of [this.buttons.run, this.buttons.stop, this.buttons.restart]) b.hidden = watching || this.opts.controls === false;
+    if (watching || this.opts.controls === false) this.buttons.recording.hidden = true;
     this.buttons.run.textContent = recording ? '▶ Play' : '▶ Run';
     this.buttons.run.title = recording ? 'Play the recording' : 'Run the demo';
     this.buttons.stop.textContent = recording ? '❚❚ Pause' : '■ Stop';
@@ -306,6 +326,12 @@ export class TerminalWidget implements SlideWidget {
     return this.state;
   }
 
+  /** It shows the presenter's run, read-only (an audience page, the speaker view). */
+  private get watching(): boolean {
+    const p = this.bound?.provenance;
+    return p?.kind === 'live' && p.joined === 'watching';
+  }
+
   get busy(): boolean {
     return this.state === 'starting' || this.state === 'running';
   }
@@ -313,7 +339,11 @@ export class TerminalWidget implements SlideWidget {
   private setState(state: TerminalState): void {
     this.state = state;
     this.el.dataset.state = state;
-    this.status.textContent = this.el.dataset.link ? 'reconnecting…' : { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
+    this.status.textContent = this.el.dataset.link
+      ? 'reconnecting…'
+      : this.watching
+        ? { idle: 'live', starting: 'live', running: '● live: the presenter\'s run', exited: 'ended (live run)', error: 'reconnecting…' }[state]
+        : { idle: 'ready', starting: 'starting…', running: 'running', exited: 'ended', error: 'error' }[state];
     const paused = state === 'running' && this.bound?.controls?.playing === false;
     this.el.dataset.paused = String(paused);
     const active = (state === 'starting' || state === 'running') && !paused;
@@ -377,10 +407,45 @@ export class TerminalWidget implements SlideWidget {
     if (!this.screen.isConnected || this.screen.clientWidth === 0 || this.frozenText !== undefined || this.destroyed) return;
     // A replay fits like a live terminal: the samples print short lines, recorded at 80 columns.
     try {
-      this.fit.fit(); // a resize reaches a running program through the SourceAddon
+      const size = this.watching ? this.bound?.current?.run.size : undefined;
+      if (size) this.fitRunSize(size);
+      else this.fit.fit(); // a resize reaches a running program through the SourceAddon
     } catch {
       // not laid out yet
     }
+  }
+
+  /**
+   * A watched run draws at the presenter's columns and rows (its screen would wrap otherwise):
+   * the font is scaled so that size fits the box, never above the slide's own size.
+   */
+  private fitRunSize({ cols, rows }: { cols: number; rows: number }): void {
+    const base = Number(this.el.dataset.fontSize) || this.opts.fontSize;
+    const font = this.term.options.fontSize ?? base;
+    const dims = this.fit.proposeDimensions();
+    if (dims && dims.cols > 0 && dims.rows > 0) {
+      const k = Math.min(dims.cols / cols, dims.rows / rows);
+      // Never smaller than a phone can read: a narrow screen scrolls sideways instead.
+      const next = Math.max(MIN_WATCH_FONT_PX, Math.min(base, Math.floor(font * k * 10) / 10));
+      if (Math.abs(next - font) >= 0.1) this.term.options.fontSize = next;
+    }
+    if (this.term.cols !== cols || this.term.rows !== rows) this.term.resize(cols, rows);
+  }
+
+  /** Shifts the drawn screen up so the cursor's line shows in the part of the box that is visible. */
+  private keepCursorInView(): void {
+    const xterm = this.term.element;
+    const drawn = xterm?.querySelector<HTMLElement>('.xterm-screen');
+    if (!xterm || !drawn) return;
+    const box = this.el.getBoundingClientRect();
+    const screen = this.screen.getBoundingClientRect();
+    // Device px per px of the screen's own layout (the deck scales it; the widget undoes part of that).
+    const perPx = this.screen.offsetHeight > 0 ? screen.height / this.screen.offsetHeight : 1;
+    const visible = Math.max(0, (Math.min(box.bottom, screen.bottom) - screen.top) / perPx - 12);
+    const rowHeight = drawn.offsetHeight / Math.max(1, this.term.rows);
+    const cursorBottom = (this.term.buffer.active.cursorY + 1) * rowHeight;
+    const shift = Math.max(0, Math.ceil(cursorBottom - visible));
+    xterm.style.transform = shift > 0 ? `translateY(${-shift}px)` : '';
   }
 
   // ---- the buttons ---------------------------------------------------------
@@ -441,6 +506,7 @@ export class TerminalWidget implements SlideWidget {
     this.el.classList.remove('lt-mounted');
     for (const key of OWN_DATA) delete this.el.dataset[key];
     if (this.el.liveTerminal === this) delete this.el.liveTerminal;
+    this.opts.onDestroy?.();
   }
 }
 
