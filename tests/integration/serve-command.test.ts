@@ -36,7 +36,7 @@ describe('serve', () => {
   it.each([
     [['serve', '--port', 'eighty'], /--port must be a whole number from 0 to 65535; got "eighty"/],
     [['serve', '--port', '0x50'], /--port must be a whole number from 0 to 65535; got "0x50"/],
-    [['serve', '--colour'], /unknown option --colour; serve takes --port, --host, --dev, --allow-origin, --sample-hz, --audience, --audience-host, --audience-port, --audience-max, --help/],
+    [['serve', '--colour'], /unknown option --colour; serve takes --port, --host, --dev, --allow-origin, --sample-hz, --grace, --audience, --audience-host, --audience-port, --audience-max, --help/],
     [['serve', '--audience', '--audience-host', '127.0.0.1'], /--audience-host 127.0.0.1 is the presenter's: the audience listens on another interface/],
     [['serve', '--audience', '--audience-host', '0.0.0.0'], /would take every interface, loopback too/],
     [['serve', '--audience-host', '127.0.0.2'], /--audience-host, --audience-port and --audience-max go with --audience/],
