@@ -8,7 +8,7 @@ import { ReplaySource, SnapshotSource } from '../sources/replay-source.js';
 import type { PageMode } from '../sources/page-mode.js';
 import type { DemoRequest, DemoSource } from '../sources/demo-source.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
-import { TerminalWidget } from './terminal-widget.js';
+import { TERMINAL_FONT, TerminalWidget } from './terminal-widget.js';
 
 /** The deck's own folder: recordings live beside index.html, wherever the site is hosted. */
 function siteBase(): string {
@@ -31,8 +31,9 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
   if (!problems.length) registry.provide(key, sourceFor(mode, { demo, variant, params }));
   const widget = new TerminalWidget(el, key, registry, {
     title: markup.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
-    fontSize: markup.fontSize ?? 16,
+    fontSize: markup.fontSize ?? TERMINAL_FONT,
     still: mode === 'snapshot',
+    keepRunning: el.closest('[data-keep-running]') !== null,
     problem: problems.length ? `This terminal's markup needs fixing: ${problems.join('; ')}` : undefined,
   });
   el.liveTerminal = widget;

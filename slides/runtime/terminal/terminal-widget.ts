@@ -13,6 +13,8 @@ import type { DeckView, SlideWidget } from '../widgets/slide-widget.js';
 import { SourceAddon } from './source-addon.js';
 import { TerminalRenderer } from './renderer.js';
 import { ReplayBar } from './replay-bar.js';
+import { fontToFit, MIN_FIT, type CellRatio, measureCell } from './fit-font.js';
+import { TerminalKeys } from './terminal-keys.js';
 
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
@@ -27,15 +29,38 @@ export interface TerminalWidgetOptions {
   still?: boolean;
   /** A problem with the slide's markup, shown instead of a run. */
   problem?: string | undefined;
+  /** Leaving its slide does not stop its run (data-keep-running). */
+  keepRunning?: boolean;
+}
+
+/** One measurement of the terminal font's cell per page. */
+let cell: CellRatio | undefined;
+
+function pad(el: HTMLElement, axis: 'x' | 'y'): number {
+  const cs = getComputedStyle(el);
+  return axis === 'x' ? parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) : parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
 }
 
 /** The data attributes the widget sets on its element, removed again when it is destroyed. */
-const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom'] as const;
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'keyboard', 'left'] as const;
+
+/** The deck's font for terminals at its largest, logical px: 18.4 px on screen at 1024×768 (scale 0.768). */
+export const TERMINAL_FONT = 24;
+
+const FONT_FAMILY = '"JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace';
 
 export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly screen: HTMLElement;
+  /** Inside the screen: where xterm draws, at device size (it undoes the deck's scale). */
+  private readonly host: HTMLElement;
+  private readonly keys: TerminalKeys;
+  private view: DeckView = { scale: 1, zoom: 1 };
+  /** The logical font the box was last fitted with (before zoom). */
+  private fittedFont: number;
+  /** A live run was stopped because the presenter left its slide. */
+  private stoppedOnLeave = false;
   private readonly status: HTMLElement;
   private readonly buttons: Record<'run' | 'stop' | 'restart', HTMLButtonElement>;
   private readonly resizeObserver: ResizeObserver;
@@ -72,6 +97,8 @@ export class TerminalWidget implements SlideWidget {
       b.dataset.action = action;
       b.textContent = label;
       b.title = hint;
+      // A click on a button leaves the keyboard with the deck (a focused button would take Space).
+      b.addEventListener('pointerdown', (ev) => ev.preventDefault());
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
         this[action]();
@@ -86,11 +113,15 @@ export class TerminalWidget implements SlideWidget {
     bar.append(title, this.status, this.buttons.run, this.buttons.stop, this.buttons.restart);
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
+    this.host = document.createElement('div');
+    this.host.className = 'lt-host';
+    this.screen.append(this.host);
     el.append(bar, this.screen);
 
+    this.fittedFont = opts.fontSize;
     this.term = new Terminal({
       fontSize: opts.fontSize,
-      fontFamily: '"JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontFamily: FONT_FAMILY,
       cursorBlink: false,
       scrollback: 2000,
       convertEol: false,
@@ -98,14 +129,15 @@ export class TerminalWidget implements SlideWidget {
       theme: { background: '#101418', foreground: '#e8e6e3', cursor: '#e8e6e3' },
     });
     this.term.loadAddon(this.fit);
-    this.term.open(this.screen);
+    this.term.open(this.host);
+    this.keys = new TerminalKeys(this.term, el, () => this.bound?.acceptsInput === true && this.busy);
     this.renderer = new TerminalRenderer(this.term, (r) => {
       el.dataset.renderer = r;
       this.refit();
     });
     el.dataset.renderer = 'dom';
     this.refit();
-    this.resizeObserver = new ResizeObserver(() => this.refit());
+    this.resizeObserver = new ResizeObserver(() => this.layout(this.view));
     this.resizeObserver.observe(this.screen);
     this.setState('idle');
     if (opts.problem) {
@@ -133,14 +165,17 @@ export class TerminalWidget implements SlideWidget {
       }),
       source.on('exit', (end) => {
         const ok = end.reason === 'exited' && end.code === 0;
-        this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(end)} ──${RESET}\r\n`);
+        const left = this.stoppedOnLeave && end.reason === 'stopped';
+        this.term.write(`\r\n${ok || left ? DIM : RED}── ${left ? 'stopped when you left the slide' : describeExit(end)} ──${RESET}\r\n`);
         this.setState('exited');
+        this.keys.release();
         this.replayBar?.update();
         if (this.opts.still) this.term.write('', () => void this.freeze());
       }),
       source.on('error', (message) => {
         this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n`);
         this.setState('error');
+        this.keys.release();
       }),
     ];
     // Following a run already on: show where it stands.
@@ -194,11 +229,17 @@ export class TerminalWidget implements SlideWidget {
     if (this.destroyed) return;
     const serialize = new SerializeAddon();
     this.term.loadAddon(serialize);
-    const html = serialize.serializeAsHTML({ includeGlobalBackground: true });
+    // The screen, not the scrollback: the end of the run, where its conclusion is.
+    const html = serialize.serializeAsHTML({ includeGlobalBackground: true, scrollback: 0, onlySelection: false });
     const pre = new DOMParser().parseFromString(html, 'text/html').querySelector('pre');
     const snap = document.createElement('div');
     snap.className = 'lt-snapshot';
-    if (pre) snap.append(pre);
+    if (pre) {
+      // The size it was drawn at, in the slide's own pixels: the same rows fill the same box.
+      pre.style.fontSize = `${this.fittedFont * this.view.zoom}px`;
+      if (cell) pre.style.lineHeight = String(cell.height);
+      snap.append(pre);
+    }
     this.resizeObserver.disconnect();
     this.frozenText = this.text();
     this.screen.replaceChildren(snap);
@@ -240,35 +281,64 @@ export class TerminalWidget implements SlideWidget {
 
   /**
    * reveal.js scales the whole slide with a CSS transform; a terminal drawn under it is blurry
-   * and its mouse and selection land off target. So the screen undoes the deck's scale and
-   * draws at device size instead, with a font scaled by the deck's scale (and the presenter's
-   * zoom for the back of the room).
+   * and its mouse and selection land off target. So the host inside the screen undoes the
+   * deck's scale and draws at device size, with a font scaled by the deck's scale. The font is
+   * chosen from the box the slide gives: the largest up to the deck's terminal font at which
+   * the box holds MIN_FIT columns and rows, times the presenter's zoom; the rows then fill
+   * the box, measured by xterm itself at that font.
    */
-  layout({ scale, zoom }: DeckView): void {
+  layout(view: DeckView): void {
     if (this.frozenText !== undefined || this.destroyed) return;
-    const s = scale > 0 && Number.isFinite(scale) ? scale : 1;
-    const style = this.screen.style;
-    if (s === 1) {
-      style.transform = style.width = style.height = '';
-    } else {
-      style.transformOrigin = '0 0';
-      style.transform = `scale(${1 / s})`;
-      style.width = `${100 * s}%`;
-      style.height = `${100 * s}%`;
+    const s = view.scale > 0 && Number.isFinite(view.scale) ? view.scale : 1;
+    this.view = { scale: s, zoom: view.zoom };
+    const [padX, padY] = [pad(this.screen, 'x'), pad(this.screen, 'y')];
+    const style = this.host.style;
+    style.transform = s === 1 ? '' : `scale(${1 / s})`;
+    style.width = `calc((100% - ${padX}px) * ${s})`;
+    style.height = `calc((100% - ${padY}px) * ${s})`;
+    const box = { width: this.screen.clientWidth - padX, height: this.screen.clientHeight - padY };
+    if (box.width <= 0 || box.height <= 0) return;
+    cell ??= measureCell(FONT_FAMILY);
+    let font = fontToFit(box, cell, this.opts.fontSize);
+    for (let tries = 0; tries < 6; tries++) {
+      this.setFont(font * s * view.zoom);
+      const dims = this.fit.proposeDimensions();
+      // xterm's cells are whole device pixels: a font a little smaller where rounding cost a row.
+      if (!dims || view.zoom !== 1 || (dims.cols >= MIN_FIT.cols && dims.rows >= MIN_FIT.rows) || font <= 8) break;
+      font = Math.floor(font * 0.96 * 10) / 10;
     }
-    const size = Math.round(this.opts.fontSize * s * zoom * 10) / 10;
-    if (this.term.options.fontSize !== size) this.term.options.fontSize = size;
-    this.el.dataset.fontSize = String(size);
-    this.el.dataset.zoom = String(zoom);
+    this.fittedFont = font;
+    this.el.dataset.zoom = String(view.zoom);
     this.refit();
+  }
+
+  private setFont(size: number): void {
+    const px = Math.round(size * 10) / 10;
+    if (this.term.options.fontSize !== px) this.term.options.fontSize = px;
+    this.el.dataset.fontSize = String(px);
   }
 
   shown(): void {
     if (!this.opts.still && this.frozenText === undefined && !this.destroyed) void this.renderer.useWebgl();
   }
 
-  /** Its slide is away: the WebGL context goes back to the browser, the DOM renderer keeps the screen. */
+  /**
+   * Its slide is away: a live run is stopped (its whole process tree, as Stop does: the next
+   * slide's demo must not measure a loaded machine), a replay pauses, the keyboard goes back
+   * to the deck, and the WebGL context goes back to the browser (the DOM renderer keeps the screen).
+   */
   hidden(): void {
+    this.keys.release();
+    const source = this.bound;
+    if (source && this.busy && !this.opts.keepRunning) {
+      if (source.controls) {
+        if (source.controls.playing) this.stop();
+      } else {
+        this.stoppedOnLeave = true;
+        this.el.dataset.left = 'stopped';
+        source.stop();
+      }
+    }
     this.renderer.release();
   }
 
@@ -303,12 +373,15 @@ export class TerminalWidget implements SlideWidget {
     }
     if (this.state === 'starting' || this.state === 'running') return;
     this.refit();
+    this.stoppedOnLeave = false;
+    delete this.el.dataset.left;
     this.setState('starting');
     source.start({ cols: this.term.cols, rows: this.term.rows });
     // A replay is playing by now: its buttons follow.
     this.setState(this.state);
     this.replayBar?.update();
-    if (source.acceptsInput) this.term.focus();
+    // The keyboard stays with the deck: a clicker's keys go on changing slides. A click in the
+    // terminal gives it the keys (terminal-keys.ts).
   }
 
   stop(): void {
@@ -332,6 +405,7 @@ export class TerminalWidget implements SlideWidget {
     this.destroyed = true;
     this.unfollow();
     this.registry.remove(this.key);
+    this.keys.dispose();
     this.renderer.release();
     this.resizeObserver.disconnect();
     if (this.frozenText === undefined) this.term.dispose();
