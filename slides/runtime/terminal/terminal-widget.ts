@@ -98,9 +98,10 @@ export class TerminalWidget implements SlideWidget {
       b.textContent = label;
       b.title = hint;
       // A click on a button leaves the keyboard with the deck (a focused button would take Space).
-      b.addEventListener('pointerdown', (ev) => ev.preventDefault());
+      b.addEventListener('mousedown', (ev) => ev.preventDefault());
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
+        b.blur();
         this[action]();
       });
       return b;
