@@ -25,8 +25,8 @@ export function measureCell(fontFamily: string): CellRatio {
 
 /** The largest font (logical px, at most `cap`) at which `box` holds MIN_FIT cells, a little to spare
  *  for the scroll bar and whole-pixel cells. */
-export function fontToFit(box: { width: number; height: number }, cell: CellRatio, cap: number): number {
+export function fontToFit(box: { width: number; height: number }, cell: CellRatio, cap: number, minRows = MIN_FIT.rows): number {
   const byCols = (box.width - 16) / (MIN_FIT.cols * cell.width);
-  const byRows = box.height / (MIN_FIT.rows * cell.height * 1.03);
+  const byRows = box.height / (minRows * cell.height * 1.03);
   return Math.max(6, Math.floor(Math.min(cap, byCols, byRows) * 10) / 10);
 }

@@ -33,6 +33,7 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
     title: markup.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
     fontSize: markup.fontSize ?? TERMINAL_FONT,
     still: mode === 'snapshot',
+    minRows: markup.minRows,
     keepRunning: el.closest('[data-keep-running]') !== null,
     problem: problems.length ? `This terminal's markup needs fixing: ${problems.join('; ')}` : undefined,
   });

@@ -29,6 +29,8 @@ export interface TerminalWidgetOptions {
   still?: boolean;
   /** A problem with the slide's markup, shown instead of a run. */
   problem?: string | undefined;
+  /** The rows its output needs (data-min-rows; MIN_FIT's otherwise). */
+  minRows?: number | undefined;
   /** Leaving its slide does not stop its run (data-keep-running). */
   keepRunning?: boolean;
 }
@@ -300,13 +302,24 @@ export class TerminalWidget implements SlideWidget {
     const box = { width: this.screen.clientWidth - padX, height: this.screen.clientHeight - padY };
     if (box.width <= 0 || box.height <= 0) return;
     cell ??= measureCell(FONT_FAMILY);
-    let font = fontToFit(box, cell, this.opts.fontSize);
-    for (let tries = 0; tries < 6; tries++) {
-      this.setFont(font * s * view.zoom);
+    const minRows = this.opts.minRows ?? MIN_FIT.rows;
+    let font = fontToFit(box, cell, this.opts.fontSize, minRows);
+    const holds = (f: number) => {
+      this.setFont(f * s * view.zoom);
       const dims = this.fit.proposeDimensions();
-      // xterm's cells are whole device pixels: a font a little smaller where rounding cost a row.
-      if (!dims || view.zoom !== 1 || (dims.cols >= MIN_FIT.cols && dims.rows >= MIN_FIT.rows) || font <= 8) break;
-      font = Math.floor(font * 0.96 * 10) / 10;
+      return !dims || (dims.cols >= MIN_FIT.cols && dims.rows >= minRows);
+    };
+    // xterm's cells are whole device pixels: where rounding cost a column or a row, the largest
+    // font that still holds them (a few halvings between three quarters of it and it).
+    if (view.zoom === 1 && !holds(font)) {
+      let [lo, hi] = [font * 0.75, font];
+      for (let i = 0; i < 6; i++) {
+        const mid = (lo + hi) / 2;
+        if (holds(mid)) lo = mid;
+        else hi = mid;
+      }
+      font = Math.floor(lo * 100) / 100;
+      this.setFont(font * s * view.zoom);
     }
     this.fittedFont = font;
     this.el.dataset.zoom = String(view.zoom);
@@ -314,7 +327,7 @@ export class TerminalWidget implements SlideWidget {
   }
 
   private setFont(size: number): void {
-    const px = Math.round(size * 10) / 10;
+    const px = Math.floor(size * 100) / 100;
     if (this.term.options.fontSize !== px) this.term.options.fontSize = px;
     this.el.dataset.fontSize = String(px);
   }
