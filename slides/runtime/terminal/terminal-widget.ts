@@ -238,9 +238,11 @@ export class TerminalWidget implements SlideWidget {
     const snap = document.createElement('div');
     snap.className = 'lt-snapshot';
     if (pre) {
-      // The size it was drawn at, in the slide's own pixels: the same rows fill the same box.
-      pre.style.fontSize = `${this.fittedFont * this.view.zoom}px`;
-      if (cell) pre.style.lineHeight = String(cell.height);
+      // The size it was drawn at, in the slide's own pixels: the same rows fill the same box
+      // (the serializer writes the device size of the live terminal on its inner block).
+      const inner = (pre.firstElementChild as HTMLElement | null) ?? pre;
+      inner.style.fontSize = `${this.fittedFont * this.view.zoom}px`;
+      if (cell) inner.style.lineHeight = String(cell.height);
       snap.append(pre);
     }
     this.resizeObserver.disconnect();
