@@ -49,6 +49,9 @@ const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom',
 /** The deck's font for terminals at its largest, logical px: 18.4 px on screen at 1024×768 (scale 0.768). */
 export const TERMINAL_FONT = 24;
 
+/** Terminal text on a phone, CSS px on screen. */
+const PHONE_TEXT_PX = 11.5;
+
 const FONT_FAMILY = '"JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace';
 
 export class TerminalWidget implements SlideWidget {
@@ -305,7 +308,11 @@ export class TerminalWidget implements SlideWidget {
     if (box.width <= 0 || box.height <= 0) return;
     cell ??= measureCell(FONT_FAMILY);
     const minRows = this.opts.minRows ?? MIN_FIT.rows;
-    let font = fontToFit(box, cell, this.opts.fontSize, minRows);
+    // A phone (reveal.js's scroll view scales the slide to ~0.3): text that reads there, in a box
+    // its CSS makes tall enough for the rows.
+    const scrollView = this.el.closest('.reveal-scroll') !== null;
+    const cap = scrollView ? Math.max(this.opts.fontSize, PHONE_TEXT_PX / s) : this.opts.fontSize;
+    let font = fontToFit(box, cell, cap, minRows);
     const holds = (f: number) => {
       this.setFont(f * s * view.zoom);
       const dims = this.fit.proposeDimensions();
