@@ -256,12 +256,18 @@ export class TerminalWidget implements SlideWidget {
     this.term.dispose();
   }
 
-  /** The terminal's whole text (scrollback and screen), one line per row: for tests and scripts. */
+  /** The terminal's whole text (scrollback and screen), one line per line of output (a line
+   *  wrapped over several rows is joined again): for tests and scripts. */
   text(): string {
     if (this.frozenText !== undefined) return this.frozenText;
     const buf = this.term.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buf.length; i++) {
+      const row = buf.getLine(i);
+      const text = row?.translateToString(true) ?? '';
+      if (row?.isWrapped && lines.length) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
     return lines.join('\n').trimEnd();
   }
 
@@ -328,8 +334,8 @@ export class TerminalWidget implements SlideWidget {
         else hi = mid;
       }
       font = Math.floor(lo * 100) / 100;
-      this.setFont(font * s * view.zoom);
     }
+    this.setFont(font * s * view.zoom);
     this.fittedFont = font;
     this.el.dataset.zoom = String(view.zoom);
     this.refit();
