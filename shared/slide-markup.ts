@@ -142,6 +142,9 @@ export interface TerminalMarkup {
   fontSize: number | undefined;
   /** data-autostart: runs when mounted. */
   autostart: boolean;
+  /** data-min-rows: the rows its output needs on screen (the deck's default, 12, when absent);
+   *  the font is made smaller rather than show fewer. */
+  minRows: number | undefined;
 }
 
 /** What is wrong with a piece of markup, in words that say what to fix; empty when nothing is. */
@@ -175,6 +178,8 @@ export function readTerminal(attrs: Attributes): { markup: TerminalMarkup; probl
   if (!demo) problems.push('a live terminal needs data-demo="<a folder of demos/>"');
   const size = attrs['data-font-size'] === undefined ? undefined : Number(attrs['data-font-size']);
   if (size !== undefined && !(size > 0)) problems.push(`data-font-size must be a number of pixels: ${attrs['data-font-size']}`);
+  const minRows = attrs['data-min-rows'] === undefined ? undefined : Number(attrs['data-min-rows']);
+  if (minRows !== undefined && !(Number.isInteger(minRows) && minRows > 0 && minRows <= 100)) problems.push(`data-min-rows must be a whole number of rows (1-100): ${attrs['data-min-rows']}`);
   return {
     markup: {
       id: attrs.id || undefined,
@@ -184,6 +189,7 @@ export function readTerminal(attrs: Attributes): { markup: TerminalMarkup; probl
       title: attrs['data-title'],
       fontSize: size !== undefined && size > 0 ? size : undefined,
       autostart: attrs['data-autostart'] !== undefined,
+      minRows: minRows !== undefined && Number.isInteger(minRows) && minRows > 0 && minRows <= 100 ? minRows : undefined,
     },
     problems,
   };

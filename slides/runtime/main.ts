@@ -117,6 +117,10 @@ void Reveal.initialize({
   transition: 'slide',
   // A printed handout: one page per slide, fragments shown together.
   pdfSeparateFragments: false,
+  // Phones (the scroll view): a demo slide's stacked terminals are taller than the screen, so
+  // scrolling snaps only near a slide's start and stops anywhere in between (mandatory
+  // snapping pulled a reader back past the middle terminal and its Play button).
+  scrollSnap: 'proximity',
   plugins: [Notes],
 }).then(async () => {
   followScrollView(Reveal);

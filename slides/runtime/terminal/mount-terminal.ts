@@ -8,7 +8,7 @@ import { ReplaySource, SnapshotSource, prefetchRecording } from '../sources/repl
 import type { PageMode } from '../sources/page-mode.js';
 import type { DemoRequest, DemoSource } from '../sources/demo-source.js';
 import type { SourceRegistry } from '../sources/source-registry.js';
-import { TerminalWidget } from './terminal-widget.js';
+import { TERMINAL_FONT, TerminalWidget } from './terminal-widget.js';
 import { TerminalWatch } from '../follow/terminal-watch.js';
 import { pageSocket } from '../sources/demo-socket.js';
 
@@ -64,10 +64,12 @@ export function mountTerminal(el: HTMLElement, mode: PageMode, registry: SourceR
   const watch = follows ? new TerminalWatch(key, request, registry, followSocket()) : undefined;
   const widget = new TerminalWidget(el, key, registry, {
     title: markup.title ?? `${demo}${variant ? ` · ${variant}` : ''}`,
-    fontSize: markup.fontSize ?? 16,
+    fontSize: markup.fontSize ?? TERMINAL_FONT,
     still: mode === 'snapshot',
     showAtOnce: mode === 'mirror',
     controls: mode !== 'mirror',
+    minRows: markup.minRows,
+    keepRunning: el.closest('[data-keep-running]') !== null,
     problem: problems.length ? `This terminal's markup needs fixing: ${problems.join('; ')}` : undefined,
     ...(mode === 'live' ? { live, recording } : {}),
     onDestroy: () => watch?.dispose(),

@@ -64,8 +64,17 @@ export class ReplayBar {
     this.time = document.createElement('span');
     this.time.className = 'lt-time';
     this.el.prepend(speed, seek, this.time);
-    // Keys and clicks here are for the replay, not the deck.
-    for (const ev of ['keydown', 'click', 'pointerdown'] as const) this.el.addEventListener(ev, (e) => e.stopPropagation());
+    // Keys and clicks here are for the replay, not the deck; once a speed is picked or the seek
+    // bar let go, the keys go back to the deck (and a clicker's PageDown/PageUp always do).
+    for (const ev of ['click', 'pointerdown'] as const) this.el.addEventListener(ev, (e) => e.stopPropagation());
+    this.el.addEventListener('keydown', (e) => {
+      if (e.key === 'PageDown' || e.key === 'PageUp') (e.target as HTMLElement).blur?.();
+      else e.stopPropagation();
+    });
+    this.el.addEventListener('change', (e) => {
+      if (e.target instanceof HTMLSelectElement) e.target.blur();
+    });
+    seek.addEventListener('pointerup', () => seek.blur());
     this.update();
   }
 

@@ -15,6 +15,8 @@ import { TerminalRenderer } from './renderer.js';
 import { ReplayBar } from './replay-bar.js';
 import { LiveSource } from '../sources/live-source.js';
 import { allRecordings, onAllRecordings } from '../sources/recordings-switch.js';
+import { fontToFit, MIN_FIT, type CellRatio, measureCell } from './fit-font.js';
+import { TerminalKeys } from './terminal-keys.js';
 
 export type TerminalState = 'idle' | 'starting' | 'running' | 'exited' | 'error';
 
@@ -44,10 +46,30 @@ export interface TerminalWidgetOptions {
   live?: () => DemoSource;
   /** Called once the widget is destroyed. */
   onDestroy?: () => void;
+  /** The rows its output needs (data-min-rows; MIN_FIT's otherwise). */
+  minRows?: number | undefined;
+  /** Leaving its slide does not stop its run (data-keep-running). */
+  keepRunning?: boolean;
+}
+
+/** One measurement of the terminal font's cell per page. */
+let cell: CellRatio | undefined;
+
+function pad(el: HTMLElement, axis: 'x' | 'y'): number {
+  const cs = getComputedStyle(el);
+  return axis === 'x' ? parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) : parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
 }
 
 /** The data attributes the widget sets on its element, removed again when it is destroyed. */
-const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'link', 'offer', 'source', 'watching'] as const;
+const OWN_DATA = ['state', 'renderer', 'paused', 'snapshot', 'fontSize', 'zoom', 'link', 'offer', 'source', 'watching', 'keyboard', 'left'] as const;
+
+/** The deck's font for terminals at its largest, logical px: 18.4 px on screen at 1024×768 (scale 0.768). */
+export const TERMINAL_FONT = 24;
+
+/** Terminal text on a phone, CSS px on screen. */
+const PHONE_TEXT_PX = 11.5;
+
+const FONT_FAMILY = '"JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace';
 
 /** A live run that ended by crashing (not stopped, not Ctrl-C): its recording is worth offering. */
 function crashed(end: { code: number | null; signal: string | null; reason: string }): boolean {
@@ -60,8 +82,14 @@ export class TerminalWidget implements SlideWidget {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
   private readonly screen: HTMLElement;
-  /** Inside the screen, what xterm.js draws in: sized and scaled to undo the deck's scale (see layout). */
-  private readonly surface: HTMLElement;
+  /** Inside the screen: where xterm draws, at device size (it undoes the deck's scale). */
+  private readonly host: HTMLElement;
+  private readonly keys: TerminalKeys;
+  private view: DeckView = { scale: 1, zoom: 1 };
+  /** The logical font the box was last fitted with (before zoom). */
+  private fittedFont: number;
+  /** A live run was stopped because the presenter left its slide. */
+  private stoppedOnLeave = false;
   private readonly status: HTMLElement;
   private readonly buttons: Record<'run' | 'stop' | 'restart' | 'recording', HTMLButtonElement>;
   private readonly offSwitch: () => void;
@@ -102,8 +130,11 @@ export class TerminalWidget implements SlideWidget {
       b.dataset.action = action;
       b.textContent = label;
       b.title = hint;
+      // A click on a button leaves the keyboard with the deck (a focused button would take Space).
+      b.addEventListener('mousedown', (ev) => ev.preventDefault());
       b.addEventListener('click', (ev) => {
         ev.stopPropagation();
+        b.blur();
         if (action === 'recording') this.useRecording(true);
         else this[action]();
       });
@@ -120,14 +151,15 @@ export class TerminalWidget implements SlideWidget {
     if (opts.controls === false) for (const b of Object.values(this.buttons)) b.hidden = true;
     this.screen = document.createElement('div');
     this.screen.className = 'lt-screen';
-    this.surface = document.createElement('div');
-    this.surface.className = 'lt-surface';
-    this.screen.append(this.surface);
+    this.host = document.createElement('div');
+    this.host.className = 'lt-host';
+    this.screen.append(this.host);
     el.append(bar, this.screen);
 
+    this.fittedFont = opts.fontSize;
     this.term = new Terminal({
       fontSize: opts.fontSize,
-      fontFamily: '"JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontFamily: FONT_FAMILY,
       cursorBlink: false,
       scrollback: 2000,
       convertEol: false,
@@ -135,7 +167,8 @@ export class TerminalWidget implements SlideWidget {
       theme: { background: '#101418', foreground: '#e8e6e3', cursor: '#e8e6e3' },
     });
     this.term.loadAddon(this.fit);
-    this.term.open(this.surface);
+    this.term.open(this.host);
+    this.keys = new TerminalKeys(this.term, el, () => this.bound?.acceptsInput === true && this.busy);
     this.renderer = new TerminalRenderer(this.term, (r) => {
       el.dataset.renderer = r;
       this.refit();
@@ -146,7 +179,7 @@ export class TerminalWidget implements SlideWidget {
     this.term.onWriteParsed(() => {
       if (this.watching) this.keepCursorInView();
     });
-    this.resizeObserver = new ResizeObserver(() => this.refit());
+    this.resizeObserver = new ResizeObserver(() => this.layout(this.view));
     this.resizeObserver.observe(this.screen);
     this.setState('idle');
     if (opts.problem) {
@@ -215,9 +248,11 @@ export class TerminalWidget implements SlideWidget {
       }),
       source.on('exit', (end) => {
         const ok = end.reason === 'exited' && end.code === 0;
-        this.term.write(`\r\n${ok ? DIM : RED}── ${describeExit(end)} ──${RESET}\r\n`);
+        const left = this.stoppedOnLeave && end.reason === 'stopped';
+        this.term.write(`\r\n${ok || left ? DIM : RED}── ${left ? 'stopped when you left the slide' : describeExit(end)} ──${RESET}\r\n`);
         this.setState('exited');
         this.offerRecording(crashed(end));
+        this.keys.release();
         this.replayBar?.update();
         if (this.opts.still) this.term.write('', () => void this.freeze());
       }),
@@ -227,6 +262,7 @@ export class TerminalWidget implements SlideWidget {
         this.term.write(`\r\n${RED}✗ ${message}${RESET}\r\n${offer ? `${DIM}Its recording can play here instead: press R, or ▶ Recording.${RESET}\r\n` : ''}`);
         this.setState('error');
         this.offerRecording(true);
+        this.keys.release();
       }),
       source.on('suspended', (note) => this.setLink(note)),
     ];
@@ -300,11 +336,19 @@ export class TerminalWidget implements SlideWidget {
     if (this.destroyed) return;
     const serialize = new SerializeAddon();
     this.term.loadAddon(serialize);
-    const html = serialize.serializeAsHTML({ includeGlobalBackground: true });
+    // The screen, not the scrollback: the end of the run, where its conclusion is.
+    const html = serialize.serializeAsHTML({ includeGlobalBackground: true, scrollback: 0, onlySelection: false });
     const pre = new DOMParser().parseFromString(html, 'text/html').querySelector('pre');
     const snap = document.createElement('div');
     snap.className = 'lt-snapshot';
-    if (pre) snap.append(pre);
+    if (pre) {
+      // The size it was drawn at, in the slide's own pixels: the same rows fill the same box
+      // (the serializer writes the device size of the live terminal on its inner block).
+      const inner = (pre.firstElementChild as HTMLElement | null) ?? pre;
+      inner.style.fontSize = `${this.fittedFont * this.view.zoom}px`;
+      if (cell) inner.style.lineHeight = String(cell.height);
+      snap.append(pre);
+    }
     this.resizeObserver.disconnect();
     this.frozenText = this.text();
     this.screen.replaceChildren(snap);
@@ -313,12 +357,18 @@ export class TerminalWidget implements SlideWidget {
     this.term.dispose();
   }
 
-  /** The terminal's whole text (scrollback and screen), one line per row: for tests and scripts. */
+  /** The terminal's whole text (scrollback and screen), one line per line of output (a line
+   *  wrapped over several rows is joined again): for tests and scripts. */
   text(): string {
     if (this.frozenText !== undefined) return this.frozenText;
     const buf = this.term.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buf.length; i++) {
+      const row = buf.getLine(i);
+      const text = row?.translateToString(true) ?? '';
+      if (row?.isWrapped && lines.length) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
     return lines.join('\n').trimEnd();
   }
 
@@ -356,29 +406,56 @@ export class TerminalWidget implements SlideWidget {
 
   /**
    * reveal.js scales the whole slide with a CSS transform; a terminal drawn under it is blurry
-   * and its mouse and selection land off target. So the screen undoes the deck's scale and
-   * draws at device size instead, with a font scaled by the deck's scale (and the presenter's
-   * zoom for the back of the room).
+   * and its mouse and selection land off target. So the host inside the screen undoes the
+   * deck's scale and draws at device size, with a font scaled by the deck's scale. The font is
+   * chosen from the box the slide gives: the largest up to the deck's terminal font at which
+   * the box holds MIN_FIT columns and rows, times the presenter's zoom; the rows then fill
+   * the box, measured by xterm itself at that font.
    */
-  layout({ scale, zoom }: DeckView): void {
+  layout(view: DeckView): void {
     if (this.frozenText !== undefined || this.destroyed) return;
-    const s = scale > 0 && Number.isFinite(scale) ? scale : 1;
-    // The surface, not the screen: sized in % of the screen's own box (which stays in the
-    // terminal's layout, above a replay's bar), so a scale below 1 never covers that bar.
-    const style = this.surface.style;
-    if (s === 1) {
-      style.transform = style.width = style.height = '';
-    } else {
-      style.transformOrigin = '0 0';
-      style.transform = `scale(${1 / s})`;
-      style.width = `${100 * s}%`;
-      style.height = `${100 * s}%`;
+    const s = view.scale > 0 && Number.isFinite(view.scale) ? view.scale : 1;
+    this.view = { scale: s, zoom: view.zoom };
+    const [padX, padY] = [pad(this.screen, 'x'), pad(this.screen, 'y')];
+    const style = this.host.style;
+    style.transform = s === 1 ? '' : `scale(${1 / s})`;
+    style.width = `calc((100% - ${padX}px) * ${s})`;
+    style.height = `calc((100% - ${padY}px) * ${s})`;
+    const box = { width: this.screen.clientWidth - padX, height: this.screen.clientHeight - padY };
+    if (box.width <= 0 || box.height <= 0) return;
+    cell ??= measureCell(FONT_FAMILY);
+    const minRows = this.opts.minRows ?? MIN_FIT.rows;
+    // A phone (reveal.js's scroll view scales the slide to ~0.3): text that reads there, in a box
+    // its CSS makes tall enough for the rows.
+    const scrollView = this.el.closest('.reveal-scroll') !== null;
+    const cap = scrollView ? Math.max(this.opts.fontSize, PHONE_TEXT_PX / s) : this.opts.fontSize;
+    let font = fontToFit(box, cell, cap, minRows);
+    const holds = (f: number) => {
+      this.setFont(f * s * view.zoom);
+      const dims = this.fit.proposeDimensions();
+      return !dims || (dims.cols >= MIN_FIT.cols && dims.rows >= minRows);
+    };
+    // xterm's cells are whole device pixels: where rounding cost a column or a row, the largest
+    // font that still holds them (a few halvings between three quarters of it and it).
+    if (view.zoom === 1 && !holds(font)) {
+      let [lo, hi] = [font * 0.75, font];
+      for (let i = 0; i < 6; i++) {
+        const mid = (lo + hi) / 2;
+        if (holds(mid)) lo = mid;
+        else hi = mid;
+      }
+      font = Math.floor(lo * 100) / 100;
     }
-    const size = Math.round(this.opts.fontSize * s * zoom * 10) / 10;
-    if (this.term.options.fontSize !== size) this.term.options.fontSize = size;
-    this.el.dataset.fontSize = String(size);
-    this.el.dataset.zoom = String(zoom);
+    this.setFont(font * s * view.zoom);
+    this.fittedFont = font;
+    this.el.dataset.zoom = String(view.zoom);
     this.refit();
+  }
+
+  private setFont(size: number): void {
+    const px = Math.floor(size * 100) / 100;
+    if (this.term.options.fontSize !== px) this.term.options.fontSize = px;
+    this.el.dataset.fontSize = String(px);
   }
 
   /**
@@ -397,9 +474,25 @@ export class TerminalWidget implements SlideWidget {
     void this.renderer.useWebgl();
   }
 
-  /** Its slide is away: the WebGL context goes back to the browser, the DOM renderer keeps the screen. */
+  /**
+   * Its slide is away: a live run is stopped (its whole process tree, as Stop does: the next
+   * slide's demo must not measure a loaded machine), a replay pauses, the keyboard goes back
+   * to the deck, and the WebGL context goes back to the browser (the DOM renderer keeps the screen).
+   */
   hidden(): void {
     this.onScreen = false;
+    this.keys.release();
+    const source = this.bound;
+    // (a watched run is the presenter's: leaving the slide here does not stop it)
+    if (source && this.busy && !this.opts.keepRunning && !this.watching) {
+      if (source.controls) {
+        if (source.controls.playing) this.stop();
+      } else {
+        this.stoppedOnLeave = true;
+        this.el.dataset.left = 'stopped';
+        source.stop();
+      }
+    }
     this.renderer.release();
   }
 
@@ -469,12 +562,15 @@ export class TerminalWidget implements SlideWidget {
     }
     if (this.state === 'starting' || this.state === 'running') return;
     this.refit();
+    this.stoppedOnLeave = false;
+    delete this.el.dataset.left;
     this.setState('starting');
     source.start({ cols: this.term.cols, rows: this.term.rows });
     // A replay is playing by now: its buttons follow.
     this.setState(this.state);
     this.replayBar?.update();
-    if (source.acceptsInput) this.term.focus();
+    // The keyboard stays with the deck: a clicker's keys go on changing slides. A click in the
+    // terminal gives it the keys (terminal-keys.ts).
   }
 
   stop(): void {
@@ -499,6 +595,7 @@ export class TerminalWidget implements SlideWidget {
     this.offSwitch();
     this.unfollow();
     this.registry.remove(this.key);
+    this.keys.dispose();
     this.renderer.release();
     this.resizeObserver.disconnect();
     if (this.frozenText === undefined) this.term.dispose();
