@@ -64,6 +64,8 @@ async function openTerminal(server: DemoServer): Promise<Page> {
     el.id = 'bench-term';
     el.dataset.demo = 'shell';
     el.dataset.title = 'bench · bash';
+    // The DOM renderer is chosen by telling the widget its slide is away, which would stop its run.
+    el.dataset.keepRunning = '';
     document.querySelector('#hello-demo')!.replaceChildren(el);
   });
   await gotoSlide(page, 'hello-demo');
