@@ -177,6 +177,8 @@ describe('leaving a slide stops its live demo', () => {
     expect(sites.server.runs.count).toBe(1);
     await page.keyboard.press('ArrowRight');
     expect(await waitGone(pids, 10_000), 'pids still in /proc after leaving the slide').toEqual([]);
+    // The server lets go of the run once it has seen its tree gone (a moment after /proc shows it).
+    for (let i = 0; i < 50 && sites.server.runs.count > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(sites.server.runs.count).toBe(0);
     await page.keyboard.press('ArrowLeft');
     await page.waitForFunction(() => window.Reveal.getCurrentSlide().id === 'chat-demo');
