@@ -217,7 +217,7 @@ export class PageSocket {
     } catch (err) {
       return this.error(`could not start demo "${plan.demo}": ${(err as Error).message}`, id);
     }
-    const output = new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
+    const output = this.outputFor(id);
     const consumer = run.subscribe((e) => this.forward(id, output, e), { role: 'pace-setter', window: this.pipeline.window });
     const owner = this.ownerOf(id, run);
     this.runs.set(id, { run, consumer, owner, output });
@@ -279,7 +279,7 @@ export class PageSocket {
       told = true;
       this.send({ type: 'attached', session: id, snapshot: snapshotOf(run, { screen, readings, markers }), readOnly: false });
     };
-    const output = new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
+    const output = this.outputFor(id);
     const consumer = run.subscribe((e) => {
       if (!told && e.type === 'screen') return tell(e);
       this.forward(id, output, e);
@@ -289,6 +289,11 @@ export class PageSocket {
     this.runs.set(id, { run, consumer, owner, output });
     if (this.out.isCongested) consumer.setCongested(true);
     run.resize(msg.cols, msg.rows);
+  }
+
+  /** Output frames of run `id` to this page, gathered as its pipeline says. */
+  private outputFor(id: number): OutputBatcher {
+    return new OutputBatcher((bytes) => this.out.send(encodeFrame(Op.output, id, bytes)), this.pipeline.batching);
   }
 
   /** A run's event, as the wire says it. */
