@@ -4,10 +4,11 @@
 // "measured here" slots empty until a demo ran here, and named recordings in a replay; and
 // the chat pair measured as the notes say (5 bots and the terminal: 6 connections, 7 threads
 // on the left, checked against the test's own /proc reading of the server process).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { gotoSlide } from '../helpers/browser.js';
+import { argsOf, descendantsOf } from '../helpers/processes.js';
 import { liveAndStatic, type DeckSites } from '../helpers/deck-sites.js';
 
 let sites: DeckSites;
@@ -122,27 +123,7 @@ describe('meters, demo by demo', () => {
 
 /** The chat server under this test process (the demo server runs in it), by its command line. */
 function chatServerPid(file: string): number | undefined {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const under = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  return [...parent.keys()].find((pid) => {
-    try {
-      return under(pid) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').includes(`${file} --serve`);
-    } catch {
-      return false;
-    }
-  });
+  return descendantsOf().find((pid) => argsOf(pid).join(' ').includes(`${file} --serve`));
 }
 
 describe.skipIf(process.platform !== 'linux')('the chat pair', () => {

@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
 import { burnCpu, type Burners } from '../helpers/cpu-burner.js';
 import { startTestServer } from '../helpers/server.js';
+import { argsOf, descendantsOf } from '../helpers/processes.js';
 import type { DemoServer } from '../../server/http/demo-server.js';
 
 const SIDES = [
@@ -28,34 +29,9 @@ let browser: Browser;
 let page: Page;
 const started: number[] = [];
 
-/** Processes under this test process (the demo server runs in it), by the parent links in /proc. */
-function descendantsOf(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [pid, pp] of parent) if (pp === p) (out.push(pid), walk(pid));
-  };
-  walk(root);
-  return out;
-}
 
 function serverPid(file: string): number | undefined {
-  return descendantsOf(process.pid).find((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').some((a) => a.endsWith(file));
-    } catch {
-      return false;
-    }
-  });
+  return descendantsOf().find((pid) => argsOf(pid).some((a) => a.endsWith(file)));
 }
 
 function establishedInodes(): Set<number> {

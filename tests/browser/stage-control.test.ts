@@ -5,12 +5,10 @@
 // back offers Run again with the screen it left.
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { readFileSync } from 'node:fs';
 import { useLiveAndStatic } from '../helpers/deck-sites.js';
 import { openDeckIn, slidesWith } from '../helpers/deck-page.js';
 import { gotoSlide } from '../helpers/browser.js';
-import { listPids, readStat } from '../../server/metrics/procfs.js';
-import { waitGone } from '../helpers/processes.js';
+import { argsOf, descendantsOf, waitGone } from '../helpers/processes.js';
 
 const sites = useLiveAndStatic();
 let browser: Browser;
@@ -22,26 +20,7 @@ const current = (page: Page) => page.evaluate(() => window.Reveal.getCurrentSlid
 
 /** The processes under this test worker (the demo server runs in it) running a command that matches. */
 function demoProcesses(match: RegExp): number[] {
-  const children = new Map<number, number[]>();
-  for (const pid of listPids()) {
-    const ppid = readStat(pid)?.ppid;
-    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const c of children.get(pid) ?? []) {
-      let cmd = '';
-      try {
-        cmd = readFileSync(`/proc/${c}/cmdline`, 'latin1').replace(/\0/g, ' ');
-      } catch {
-        // gone
-      }
-      if (match.test(cmd)) found.push(c);
-      walk(c);
-    }
-  };
-  walk(process.pid);
-  return found;
+  return descendantsOf().filter((pid) => match.test(argsOf(pid).join(' ')));
 }
 
 /** Presses Run on the slide's first terminal with a real mouse click, and waits until it runs (or ended). */

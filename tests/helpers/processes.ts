@@ -97,3 +97,27 @@ export function killGroups(pids: Iterable<number>): void {
   }
   killAll(list);
 }
+
+/** The processes under `root` (this test process by default), by the parent links in /proc, nearest first; one that ends meanwhile is left out. */
+export function descendantsOf(root = process.pid): number[] {
+  const children = new Map<number, number[]>();
+  for (const pid of listPids()) {
+    const ppid = readStat(pid)?.ppid;
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) (out.push(c), walk(c));
+  };
+  walk(root);
+  return out;
+}
+
+/** A process's arguments ([] once it is gone). */
+export function argsOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
