@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser } from '../tests/helpers/browser.js';
 import { startTestServer, ROOT } from '../tests/helpers/server.js';
 import { serveStatic } from '../tests/helpers/static-server.js';
+import { playReplaysToEnd } from '../tests/helpers/deck-page.js';
 
 const OUT = process.env.DEMO_SHOTS ?? '/tmp/demo-shots';
 const arg = (name: string) => {
@@ -64,14 +65,7 @@ async function shootDeck(mode: 'live' | 'replay', size: { width: number; height:
         .catch(() => undefined);
     } else {
       await page.waitForFunction(() => [...window.Reveal.getCurrentSlide().querySelectorAll<HTMLElement>('.live-terminal')].every((t) => t.liveTerminal?.source?.controls || t.dataset.state === 'error'), null, { timeout: 15_000 });
-      await page.evaluate(() => {
-        for (const t of window.Reveal.getCurrentSlide().querySelectorAll<HTMLElement>('.live-terminal')) {
-          const c = t.liveTerminal?.source?.controls;
-          if (!c) continue;
-          t.liveTerminal!.run();
-          c.seek(c.duration);
-        }
-      });
+      await playReplaysToEnd(page);
     }
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(dir, `${s.id}.png`) });

@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from '../tests/helpers/browser.js';
 import { startTestServer } from '../tests/helpers/server.js';
+import { playReplaysToEnd } from '../tests/helpers/deck-page.js';
 
 const OUT = process.env.DECK_SHOTS ?? '/tmp/deck-shots';
 const SIZES = [
@@ -89,14 +90,7 @@ try {
         await page
           .waitForFunction(() => [...document.querySelectorAll<HTMLElement>('section.present .live-terminal')].every((t) => t.liveTerminal?.source?.controls), null, { timeout: 10_000 })
           .catch(() => undefined);
-        await page.evaluate(() => {
-          for (const t of document.querySelectorAll<HTMLElement>('section.present .live-terminal')) {
-            const replay = t.liveTerminal?.source?.controls;
-            if (!replay) continue;
-            t.liveTerminal!.run();
-            replay.seek(replay.duration);
-          }
-        });
+        await playReplaysToEnd(page);
         await page.waitForTimeout(500);
       }
       const over = await page.evaluate(() => {

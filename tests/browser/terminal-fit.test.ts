@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useLiveAndStatic } from '../helpers/deck-sites.js';
-import { openDeckIn, showWholeSlide, slidesWith } from '../helpers/deck-page.js';
+import { openDeckIn, playReplaysToEnd, showWholeSlide, slidesWith } from '../helpers/deck-page.js';
 
 const sites = useLiveAndStatic();
 let browser: Browser;
@@ -83,14 +83,7 @@ async function walk(url: string, viewport: { width: number; height: number }, zo
 
 /** A replay plays to its end (the last line of its output is the last row); a live terminal stays as it is. */
 async function toTheEnd(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    for (const t of window.Reveal.getCurrentSlide().querySelectorAll<HTMLElement>('.live-terminal')) {
-      const c = t.liveTerminal?.source?.controls;
-      if (!c) continue;
-      t.liveTerminal!.run();
-      c.seek(c.duration);
-    }
-  });
+  await playReplaysToEnd(page);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 

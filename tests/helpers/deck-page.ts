@@ -52,3 +52,15 @@ export function slidesWith(page: Page, selector?: string): Promise<number[]> {
     selector,
   );
 }
+
+/** Every replay on the shown slide plays to its end (its last line on the last row); a live terminal stays as it is. */
+export async function playReplaysToEnd(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const t of window.Reveal.getCurrentSlide().querySelectorAll<HTMLElement>('.live-terminal')) {
+      const c = t.liveTerminal?.source?.controls;
+      if (!c) continue;
+      t.liveTerminal!.run();
+      c.seek(c.duration);
+    }
+  });
+}
